@@ -1,0 +1,1 @@
+"""Package data shipped with the registry (reference tables read with importlib.resources)."""

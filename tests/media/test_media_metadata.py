@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import media_samples as samples
 import pytest
 from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 
+from heritage.media import testing as samples
 from heritage.media.metadata import ImageMetadata, metadata_from_exif, read_metadata
 
 

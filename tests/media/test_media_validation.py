@@ -8,10 +8,10 @@ import warnings
 import zipfile
 from pathlib import Path
 
-import media_samples as samples
 import pytest
 from PIL import Image, ImageFile
 
+from heritage.media import testing as samples
 from heritage.media.errors import MediaError, MediaErrorCode
 from heritage.media.validation import (
     MediaKind,

@@ -1,7 +1,8 @@
-"""Real sample files for the media tests, generated on the fly.
+"""Synthetic sample media for tests and benchmarks, generated on the fly.
 
-Everything is built with Pillow or by hand from bytes, so the tests need no
-binary fixtures in the repository and each file is exactly what a test says.
+Everything is built with Pillow or by hand from bytes, so no binary fixtures
+live in the repository and each file is exactly what its builder says,
+including deliberately hostile ones (decompression-bomb headers).
 """
 
 from __future__ import annotations

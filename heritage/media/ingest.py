@@ -64,10 +64,41 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
-class _Processed:
+class PreparedUpload:
+    """What :func:`prepare_upload` found and made from a staged file."""
+
     file: ValidatedFile
     metadata: ImageMetadata | None
     renditions: tuple[Rendition, ...]
+
+
+def prepare_upload(
+    path: Path,
+    *,
+    policy: MediaPolicy = DEFAULT_POLICY,
+    eager: Sequence[tuple[RenditionSize, RenditionFormat]] = DEFAULT_EAGER_RENDITIONS,
+) -> PreparedUpload:
+    """Validate a local file, read its metadata and make its eager renditions.
+
+    Blocking and CPU-bound (run it in a worker thread).  The image is decoded
+    once, at the DCT scale of the smallest eager rendition; renditions that
+    need another scale decode again so their bytes match :func:`render`.
+    """
+    smallest = min((size.longest_side for size, _ in eager), default=None)
+    validated, decoded = inspect_media(path, policy=policy, longest_side=smallest)
+    if decoded is None:
+        return PreparedUpload(file=validated, metadata=None, renditions=())
+    try:
+        metadata = metadata_from_exif(decoded.exif, decoded.source_size)
+        renditions = []
+        for size, fmt in eager:
+            if can_render_from(decoded, size):
+                renditions.append(render_decoded(decoded, size, fmt))
+            else:
+                renditions.append(render(path, size, fmt, policy=policy))
+    finally:
+        decoded.image.close()
+    return PreparedUpload(file=validated, metadata=metadata, renditions=tuple(renditions))
 
 
 class MediaIngestor:
@@ -129,22 +160,5 @@ class MediaIngestor:
     async def _discard(self, staged: StagedFile) -> None:
         await self._storage.discard(staged)
 
-    def _process(self, path: Path) -> _Processed:
-        """Validate, read metadata and make eager renditions (blocking)."""
-        smallest = min((size.longest_side for size, _ in self._eager), default=None)
-        validated, decoded = inspect_media(path, policy=self._policy, longest_side=smallest)
-        if decoded is None:
-            return _Processed(file=validated, metadata=None, renditions=())
-        try:
-            metadata = metadata_from_exif(decoded.exif, decoded.source_size)
-            renditions = []
-            for size, fmt in self._eager:
-                if can_render_from(decoded, size):
-                    renditions.append(render_decoded(decoded, size, fmt))
-                else:
-                    # Needs another decode scale; the output must match what
-                    # the cache would render from the stored original.
-                    renditions.append(render(path, size, fmt, policy=self._policy))
-        finally:
-            decoded.image.close()
-        return _Processed(file=validated, metadata=metadata, renditions=tuple(renditions))
+    def _process(self, path: Path) -> PreparedUpload:
+        return prepare_upload(path, policy=self._policy, eager=self._eager)

@@ -53,6 +53,7 @@ def _run_offline() -> None:
 if context.is_offline_mode():
     _run_offline()
 else:
+    # heritage.db.migrate hands over a connection; the bare alembic command opens its own.
     existing = config.attributes.get("connection")
     if existing is not None:
         _configure(existing)

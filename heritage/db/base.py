@@ -33,7 +33,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetime given where an aware one is required")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
@@ -89,5 +91,5 @@ class VersionedMixin:
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+    def __mapper_args__(self) -> dict[str, Any]:
+        return {"version_id_col": self.__table__.c.version}  # type: ignore[attr-defined]

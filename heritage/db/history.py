@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
-from sqlalchemy.orm.attributes import NO_VALUE
+from sqlalchemy.orm.base import NO_VALUE
 
-from heritage.context import current_actor, current_request_id
+from heritage.context import Actor, current_actor, current_request_id
 from heritage.db.base import Base, utcnow
 from heritage.models.history import ChangeRecord, SearchOutbox
 from heritage.models.vocab import ChangeAction
@@ -51,19 +51,21 @@ def _refuse_deletes(session: Session, flush_context: UOWTransaction, instances: 
 def _record_changes(session: Session, flush_context: UOWTransaction) -> None:
     changes: list[dict[str, Any]] = []
     roots: set[int] = set()
+    # An actor pinned on the session (background jobs, tests) wins over the request's.
+    actor: Actor | None = session.info.get("actor")
     for obj in session.new:
         if _tracked(obj):
-            changes.append(_change(obj, ChangeAction.CREATE, None, _snapshot(obj)))
+            changes.append(_change(obj, ChangeAction.CREATE, None, _snapshot(obj), actor))
             roots |= obj.search_roots()
     for obj in session.dirty:
         if _tracked(obj) and session.is_modified(obj, include_collections=False):
             before, after = _diff(obj)
             if after:
-                changes.append(_change(obj, ChangeAction.UPDATE, before, after))
+                changes.append(_change(obj, ChangeAction.UPDATE, before, after, actor))
                 roots |= obj.search_roots()
     for obj in session.deleted:
         if _tracked(obj):
-            changes.append(_change(obj, ChangeAction.DELETE, _snapshot(obj), None))
+            changes.append(_change(obj, ChangeAction.DELETE, _snapshot(obj), None, actor))
             roots |= obj.search_roots()
     if not changes:
         return
@@ -82,9 +84,13 @@ def _tracked(obj: object) -> bool:
 
 
 def _change(
-    obj: Base, action: ChangeAction, before: dict[str, Any] | None, after: dict[str, Any] | None
+    obj: Base,
+    action: ChangeAction,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    session_actor: Actor | None,
 ) -> dict[str, Any]:
-    actor = current_actor()
+    actor = session_actor or current_actor()
     if actor is None:
         raise MissingActorError(
             f"{action.value} of {obj.__tablename__} with no actor: wrap writes in acting_as()"

@@ -93,12 +93,8 @@ class HeritageObject(VersionedMixin, TimestampMixin, Base):
     lat: Mapped[float | None] = mapped_column(Float)
     source_lon: Mapped[float | None] = mapped_column(Float)
     source_lat: Mapped[float | None] = mapped_column(Float)
-    source_crs: Mapped[CoordinateSystem | None] = mapped_column(
-        enum_column_type(CoordinateSystem)
-    )
-    location_method: Mapped[LocationMethod | None] = mapped_column(
-        enum_column_type(LocationMethod)
-    )
+    source_crs: Mapped[CoordinateSystem | None] = mapped_column(enum_column_type(CoordinateSystem))
+    location_method: Mapped[LocationMethod | None] = mapped_column(enum_column_type(LocationMethod))
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     coordinate_visibility: Mapped[CoordinateVisibility] = mapped_column(
         enum_column_type(CoordinateVisibility), default=CoordinateVisibility.PUBLIC
@@ -124,11 +120,11 @@ class HeritageObject(VersionedMixin, TimestampMixin, Base):
     )
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(self) -> dict[str, Any]:
         return {
-            "polymorphic_on": cls.__table__.c.record_type,
+            "polymorphic_on": self.__table__.c.record_type,
             "polymorphic_abstract": True,
-            "version_id_col": cls.__table__.c.version,
+            "version_id_col": self.__table__.c.version,
         }
 
     def search_roots(self) -> set[int]:
@@ -154,9 +150,7 @@ class Site(HeritageObject):
         doc="Category name as announced (legacy names of batches 1–3)."
     )
     subtype: Mapped[str200 | None] = mapped_column(doc="Census second-level class (二级类).")
-    structure_type: Mapped[StructureType | None] = mapped_column(
-        enum_column_type(StructureType)
-    )
+    structure_type: Mapped[StructureType | None] = mapped_column(enum_column_type(StructureType))
     ownership: Mapped[OwnershipType | None] = mapped_column(enum_column_type(OwnershipType))
     use_status: Mapped[UseStatus | None] = mapped_column(enum_column_type(UseStatus))
     use_function: Mapped[str200 | None]

@@ -10,6 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+# Vocabularies defined with the domain logic that uses them, re-exported here with the rest.
+from heritage.domain.crs import CoordinateSystem as CoordinateSystem
+from heritage.domain.periods import Period as Period
+
 
 class LabelledEnum(StrEnum):
     """A string enum whose members carry a Chinese label: ``NATIONAL = "NATIONAL", "国保"``."""
@@ -199,15 +203,6 @@ class Threat(LabelledEnum):
 
 
 # --- location -------------------------------------------------------------------------------
-
-
-class CoordinateSystem(LabelledEnum):
-    """Coordinate system a point was captured in; the registry stores WGS-84."""
-
-    WGS84 = "WGS84", "WGS-84"
-    CGCS2000 = "CGCS2000", "2000国家大地坐标系"
-    GCJ02 = "GCJ02", "国测局坐标(GCJ-02)"
-    BD09 = "BD09", "百度坐标(BD-09)"
 
 
 class LocationMethod(LabelledEnum):
@@ -465,7 +460,10 @@ class ArchiveSection(LabelledEnum):
     VALUE_AND_DATING = "VALUE_AND_DATING", "艺术特征、历史特征、建设年代及稀有程度"
     TECHNICAL_DATA = "TECHNICAL_DATA", "有关技术资料"
     USE_AND_OWNERSHIP = "USE_AND_OWNERSHIP", "使用现状和权属变化情况"
-    REPAIR_DOCUMENTATION = "REPAIR_DOCUMENTATION", "修缮、装饰装修过程中形成的文字、图纸、图片、影像等资料"
+    REPAIR_DOCUMENTATION = (
+        "REPAIR_DOCUMENTATION",
+        "修缮、装饰装修过程中形成的文字、图纸、图片、影像等资料",
+    )
     SURVEY_MAPPING = "SURVEY_MAPPING", "测绘信息记录和相关资料"
 
 

@@ -48,9 +48,7 @@ class Intervention(VersionedMixin, TimestampMixin, Base):
     object_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("heritage_object.id", ondelete="RESTRICT"), index=True
     )
-    intervention_type: Mapped[InterventionType] = mapped_column(
-        enum_column_type(InterventionType)
-    )
+    intervention_type: Mapped[InterventionType] = mapped_column(enum_column_type(InterventionType))
     status: Mapped[InterventionStatus] = mapped_column(
         enum_column_type(InterventionStatus), default=InterventionStatus.PROPOSED
     )

@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('lat', sa.Float(), nullable=True),
     sa.Column('source_lon', sa.Float(), nullable=True),
     sa.Column('source_lat', sa.Float(), nullable=True),
-    sa.Column('source_crs', sa.Enum('WGS84', 'CGCS2000', 'GCJ02', 'BD09', name='coordinate_system', native_enum=False, create_constraint=True, length=40), nullable=True),
+    sa.Column('source_crs', sa.Enum('WGS84', 'CGCS2000', 'GCJ02', 'BD09', 'XIAN80', 'BEIJING54', 'LOCAL', name='coordinate_system', native_enum=False, create_constraint=True, length=40), nullable=True),
     sa.Column('location_method', sa.Enum('GNSS', 'SURVEY', 'GEOCODE_AMAP', 'GEOCODE_TENCENT', 'GEOCODE_BAIDU', 'GEOCODE_OTHER', 'MANUAL_PICK', name='location_method', native_enum=False, create_constraint=True, length=40), nullable=True),
     sa.Column('accuracy_m', sa.Float(), nullable=True),
     sa.Column('coordinate_visibility', sa.Enum('PUBLIC', 'SENSITIVE', name='coordinate_visibility', native_enum=False, create_constraint=True, length=40), nullable=False),

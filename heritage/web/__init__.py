@@ -1,0 +1,1 @@
+"""The web application: Starlette app factory, routes and lifespan."""

@@ -357,8 +357,9 @@ class LocalMediaStorage:
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
-        if self._fsync:
-            _fsync_directory(final.parent)
+        # The data was flushed before the rename, so a crash can lose a
+        # rendition (it is rendered again) but never leave a torn one.  The
+        # directory is therefore not flushed: derived data need not survive.
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self.local_path(key).is_file)

@@ -16,13 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from PIL import ExifTags, Image
 
-from heritage.media.validation import (
-    DEFAULT_POLICY,
-    MediaInput,
-    MediaPolicy,
-    decode_image,
-    open_input,
-)
+from heritage.media.validation import DEFAULT_POLICY, MediaInput, MediaPolicy, decode_input
 
 _ORIENTATIONS_SWAPPING_AXES = frozenset({5, 6, 7, 8})
 
@@ -195,10 +189,9 @@ def metadata_from_exif(exif: Image.Exif, size: tuple[int, int]) -> ImageMetadata
 
 def read_metadata(source: MediaInput, *, policy: MediaPolicy = DEFAULT_POLICY) -> ImageMetadata:
     """Validate and read the metadata of the image in ``source``."""
-    with open_input(source) as fp:
-        # A 1-pixel target keeps the decode (needed to reach EXIF stored after
-        # the pixels, as PNG may) as cheap as the format allows.
-        decoded = decode_image(fp, policy=policy, longest_side=1)
+    # A 1-pixel target keeps the decode (needed to reach EXIF stored after
+    # the pixels, as PNG may) as cheap as the format allows.
+    decoded = decode_input(source, policy=policy, longest_side=1)
     try:
         return metadata_from_exif(decoded.exif, decoded.source_size)
     finally:

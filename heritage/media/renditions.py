@@ -39,10 +39,9 @@ from heritage.media.validation import (
     DecodedImage,
     MediaInput,
     MediaPolicy,
-    decode_image,
+    decode_input,
     draft_request_for,
     fit_within,
-    open_input,
 )
 
 #: Bump when a change in this module changes rendition bytes, so caches refill.
@@ -289,8 +288,7 @@ def render(
     Blocking and CPU-bound: from async code run it with ``asyncio.to_thread``.
     """
     spec, output = resolve_size(size), resolve_format(fmt)
-    with open_input(original) as fp:
-        decoded = decode_image(fp, policy=policy, longest_side=spec.longest_side)
+    decoded = decode_input(original, policy=policy, longest_side=spec.longest_side)
     try:
         return render_decoded(decoded, spec, output)
     finally:

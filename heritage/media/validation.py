@@ -365,7 +365,7 @@ def decode_image(
     *,
     policy: MediaPolicy = DEFAULT_POLICY,
     longest_side: int | None = None,
-    expected: str = "image",
+    expected: str = "JPEG/PNG/WebP/TIFF",
 ) -> DecodedImage:
     """Check and fully decode the image in ``fp``.
 
@@ -483,6 +483,24 @@ def inspect_media(
             height=height,
         )
         return validated, decoded
+
+
+def decode_input(
+    source: MediaInput, *, policy: MediaPolicy = DEFAULT_POLICY, longest_side: int | None = None
+) -> DecodedImage:
+    """Decode an image from any :data:`MediaInput`, refusing non-images by their bytes.
+
+    Documents are ``UNSUPPORTED_TYPE`` here: they have no pixels to render.
+    """
+    with open_input(source) as fp:
+        head = fp.read(SNIFF_SIZE)
+        signature = classify_head(head)
+        if signature.kind is not MediaKind.IMAGE:
+            raise MediaError(
+                MediaErrorCode.UNSUPPORTED_TYPE,
+                f"a {signature.format} document has no pixels; only images can be rendered",
+            )
+        return decode_image(fp, policy=policy, longest_side=longest_side, expected=signature.format)
 
 
 def validate(source: MediaInput, *, policy: MediaPolicy = DEFAULT_POLICY) -> ValidatedFile:

@@ -206,6 +206,13 @@ def test_unknown_size_or_format_is_refused() -> None:
         assert caught.value.code is MediaErrorCode.UNKNOWN_RENDITION
 
 
+@pytest.mark.parametrize("data", [samples.minimal_pdf(), b"\x7fELF\x02\x01\x01\x00"])
+def test_only_images_can_be_rendered(data: bytes) -> None:
+    with pytest.raises(MediaError) as caught:
+        render(data, THUMB, "webp")
+    assert caught.value.code is MediaErrorCode.UNSUPPORTED_TYPE
+
+
 def test_bomb_originals_are_refused_when_rendering() -> None:
     with pytest.raises(MediaError) as caught:
         render(samples.png_claiming(30_000, 30_000), THUMB, "webp")

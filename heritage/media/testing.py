@@ -15,7 +15,7 @@ from datetime import datetime
 from PIL import ExifTags, Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
 
-# Tiananmen-ish coordinates, far from any sensitive site, to look for in outputs.
+# A position in central Beijing, recognisable if it ever leaked into an output.
 LATITUDE_DMS = (39.0, 54.0, 27.36)
 LONGITUDE_DMS = (116.0, 23.0, 29.16)
 LATITUDE = 39 + 54 / 60 + 27.36 / 3600

@@ -457,3 +457,17 @@ def test_analyzers_work_in_mappings_and_queries(es: Elasticsearch, index: str) -
     assert ids({"match_phrase": {"name.cjk": "平遥古城"}}) == ["1"]
     assert ids({"match": {"pinyin": "Gu"}}) == ["1", "2"]
     assert ids({"term": {"slug": "GUGONG"}}) == ["2"]
+
+
+def test_best_compression_codec_stores_and_reads(es: Elasticsearch) -> None:
+    # Stored fields of best_compression indices go through the native zstd library.
+    name = f"test-engine-codec-{uuid.uuid4().hex[:10]}"
+    es.indices.create(
+        index=name, settings={"number_of_replicas": 0, "index": {"codec": "best_compression"}}
+    )
+    try:
+        es.index(index=name, id="1", document={"name": "平遥古城"}, refresh=True)
+        es.indices.flush(index=name)
+        assert es.get(index=name, id="1")["_source"] == {"name": "平遥古城"}
+    finally:
+        es.indices.delete(index=name, ignore_unavailable=True)

@@ -58,8 +58,16 @@ public final class EngineMain {
         try {
             run(options);
         } catch (Throwable t) {
-            System.err.println("engine: the node failed to start");
             t.printStackTrace(System.err);
+            Throwable cause = t;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println("engine: the node failed to start: " + t);
+            if (cause != t) {
+                System.err.println("engine: root cause: " + cause);
+            }
+            System.err.flush();
             System.exit(1);
         }
     }
@@ -116,7 +124,18 @@ public final class EngineMain {
         }, "engine-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
 
-        node.start();
+        try {
+            node.start();
+        } catch (Exception | Error e) {
+            // Close here rather than in the hook so that the failure is the last thing logged.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            try {
+                node.close();
+            } catch (IOException | RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
         PrintStream out = System.out;
         out.println(
             "engine: node ["

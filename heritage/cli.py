@@ -30,6 +30,8 @@ token_app = typer.Typer(help="API tokens.")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+schema_app = typer.Typer(help="The GraphQL schema.")
+app.add_typer(schema_app, name="schema")
 
 
 def settings() -> Settings:
@@ -116,6 +118,14 @@ def serve(
         port=port or config.port,
         log_level=config.log_level.lower(),
     )
+
+
+@schema_app.command("print")
+def schema_print() -> None:
+    """Print the GraphQL schema (SDL), as committed in schema/heritage.graphql."""
+    from heritage.graphql.schema import schema_sdl
+
+    typer.echo(schema_sdl(), nl=False)
 
 
 @user_app.command("create")

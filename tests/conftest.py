@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,8 @@ from heritage.db.session import RegistrySession
 from heritage.models import ChangeRecord
 from heritage.models.vocab import ChangeAction, UserRole
 from heritage.settings import Settings
-from tests.support.databases import drop_postgres_database, new_database_url
+from tests.support.api import Api, running_api
+from tests.support.databases import clone_database, drop_postgres_database, new_database_url
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -45,6 +47,35 @@ async def migrated_url(
     yield url
     if backend == "postgresql":
         await drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+async def template_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A migrated database that is never connected to, cloned for tests that commit."""
+    url = await new_database_url(backend, tmp_path_factory.mktemp("template"))
+    await migrate.upgrade(url)
+    yield url
+    if backend == "postgresql":
+        await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def api(backend: str, template_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app on a fresh clone of the migrated database, with a token per role.
+
+    After the test, every row written through the API must have its change records.
+    """
+    url = await clone_database(template_url, backend, tmp_path)
+    try:
+        async with running_api(url) as running:
+            yield running
+            async with running.session() as session:
+                await assert_every_write_recorded(session)
+    finally:
+        if backend == "postgresql":
+            await drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,8 @@ class HeritageObject(VersionedMixin, TimestampMixin, Base):
         return {
             "polymorphic_on": self.__table__.c.record_type,
             "polymorphic_abstract": True,
+            # One table: load the subclass columns with the base query, never lazily.
+            "with_polymorphic": "*",
             "version_id_col": self.__table__.c.version,
         }
 

@@ -156,13 +156,22 @@ async def count(session: AsyncSession, flt: ObjectFilter) -> int:
 
 
 async def page(
-    session: AsyncSession, flt: ObjectFilter, *, after_id: int | None, limit: int
+    session: AsyncSession,
+    flt: ObjectFilter,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int,
+    backwards: bool = False,
 ) -> list[HeritageObject]:
-    """Up to ``limit`` objects with ids greater than ``after_id``, in id order (keyset paging)."""
-    query = filtered(flt).order_by(HeritageObject.id).limit(limit)
+    """Up to ``limit`` objects between the keyset bounds, in id order (or from the end)."""
+    query = filtered(flt).limit(limit)
     if after_id is not None:
         query = query.where(HeritageObject.id > after_id)
-    return list((await session.scalars(query)).all())
+    if before_id is not None:
+        query = query.where(HeritageObject.id < before_id)
+    order = HeritageObject.id.desc() if backwards else HeritageObject.id
+    return list((await session.scalars(query.order_by(order))).all())
 
 
 async def stream(

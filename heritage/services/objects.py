@@ -23,6 +23,7 @@ from heritage.models.vocab import (
     ObjectKind,
     ObjectStatus,
     OwnershipType,
+    Period,
     RelicCategory,
     StructureType,
     UseStatus,
@@ -86,7 +87,7 @@ class ObjectFields(Input):
     era_raw: Text200 | None = None
     era_start_year: int | None = None
     era_end_year: int | None = None
-    periods: list[str] | None = None
+    periods: list[Period] | None = None
 
     @field_validator("boundary")
     @classmethod
@@ -257,7 +258,7 @@ async def _apply(
             data.era_raw if "era_raw" in given else obj.era_raw,
             data.era_start_year,
             data.era_end_year,
-            data.periods,
+            [p.value for p in data.periods] if data.periods is not None else None,
         )
         obj.era_raw, obj.era_start_year, obj.era_end_year = era.raw, era.start_year, era.end_year
         obj.period_codes = era.periods

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from heritage.db.engine import create_engine
 from heritage.db.session import make_session_factory
+from heritage.graphql.schema import build_schema
+from heritage.graphql.view import GraphQLView
 from heritage.settings import Settings
 from heritage.web.state import AppState
 
@@ -35,7 +37,12 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await engine.dispose()
 
-    routes = [Route("/health", health, methods=["GET"])]
+    graphql = GraphQLView(build_schema().graphql_schema)
+    routes = [
+        Route("/health", health, methods=["GET"]),
+        Route("/graphql", graphql.handle, methods=["POST"]),
+        Route("/graphql", graphiql_page, methods=["GET"]),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
@@ -57,3 +64,8 @@ async def health(request: Request) -> JSONResponse:
             status_code=503,
         )
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def graphiql_page(request: Request) -> HTMLResponse:
+    """GraphiQL for browsers; its scripts and styles are served by the app itself."""
+    return HTMLResponse("<!doctype html><title>heritage-registry GraphQL</title>")

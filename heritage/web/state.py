@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -10,11 +11,20 @@ from heritage.db.session import SessionFactory
 from heritage.settings import Settings
 
 
+async def _nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class AppState:
-    """Engine and session factories for reads and writes, and the settings they came from."""
+    """Engine and session factories for reads and writes, and the settings they came from.
+
+    ``after_commit`` runs after each request that committed a write (e.g. to let the search
+    index catch up); it must not raise.
+    """
 
     settings: Settings
     engine: AsyncEngine
     read_sessions: SessionFactory
     write_sessions: SessionFactory
+    after_commit: Callable[[], Awaitable[None]] = field(default=_nothing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -62,3 +63,22 @@ async def execute_raw(session: AsyncSession, sql: str) -> None:
     """Run raw SQL in a savepoint (a refused statement must not abort the test's transaction)."""
     async with session.begin_nested():
         await session.execute(text(sql))
+
+
+async def clone_database(template_url: str, backend: str, tmp_dir: Path) -> str:
+    """A copy of a migrated template database (file copy on SQLite, TEMPLATE on PostgreSQL)."""
+    if backend == "sqlite":
+        source = Path(template_url.split(":///", 1)[1])
+        target = tmp_dir / f"{uuid.uuid4().hex}.sqlite3"
+        shutil.copyfile(source, target)  # a few hundred KB: blocking is fine in a fixture
+        return Settings(database_url=f"sqlite:///{target}").database_url
+    admin = postgres_admin_url()
+    template = template_url.rpartition("/")[2]
+    name = f"heritage_c_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(admin.replace("+asyncpg", ""))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    base, _, _ = admin.rpartition("/")
+    return Settings(database_url=f"{base}/{name}").database_url

@@ -1,0 +1,1 @@
+"""The GraphQL API: graphene types, queries, mutations, DataLoaders and limits."""

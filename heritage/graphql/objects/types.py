@@ -1,0 +1,379 @@
+"""GraphQL types of places and sites, with their nested records loaded through DataLoaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphene import relay
+from sqlalchemy import inspect
+
+from heritage import models
+from heritage.domain import regions
+from heritage.graphql import enums
+from heritage.graphql.connection import connection_for
+from heritage.graphql.context import ResolveInfo
+from heritage.graphql.fields import column_fields, doc
+from heritage.models.vocab import CoordinateVisibility, UserRole
+
+# Sensitive locations are shown to the public rounded to this many decimals (about 10 km).
+GENERALISED_DECIMALS = 1
+
+_COMMON = [
+    "public_id",
+    "kind",
+    "name",
+    "description",
+    "status",
+    "region_code",
+    "region_code_as_of",
+    "address_announced",
+    "address_current",
+    "coordinate_visibility",
+    "era_raw",
+    "era_start_year",
+    "era_end_year",
+    "version",
+    "created_at",
+    "updated_at",
+]
+_SITE_ONLY = [
+    "category",
+    "original_category",
+    "subtype",
+    "structure_type",
+    "ownership",
+    "use_status",
+    "use_function",
+    "condition",
+    "dating_basis",
+]
+_JSON = {
+    "alt_names": graphene.NonNull(graphene.List(graphene.NonNull(graphene.String))),
+    "period_codes": graphene.NonNull(graphene.List(graphene.NonNull(enums.Period))),
+    "boundary": graphene.JSONString,
+}
+
+
+class Location(graphene.ObjectType):
+    """Where an object lies: WGS-84, with what was captured and how."""
+
+    lon = graphene.Float(required=True, description="Longitude (WGS-84).")
+    lat = graphene.Float(required=True, description="Latitude (WGS-84).")
+    generalised = graphene.Boolean(
+        required=True,
+        description="True when the precise point is hidden from you and this one is rounded "
+        "(sensitive sites).",
+    )
+    source_lon = graphene.Float(description="Longitude as captured (hidden when generalised).")
+    source_lat = graphene.Float(description="Latitude as captured (hidden when generalised).")
+    source_crs = graphene.Field(enums.CoordinateSystem, description="System it was captured in.")
+    method = graphene.Field(enums.LocationMethod, description=doc("method"))
+    accuracy_m = graphene.Float(description=doc("accuracy_m"))
+
+
+def location_of(obj: models.HeritageObject, info: ResolveInfo) -> Location | None:
+    """The object's point, generalised for callers who may not see sensitive locations."""
+    if obj.lon is None or obj.lat is None:
+        return None
+    hidden = obj.coordinate_visibility == CoordinateVisibility.SENSITIVE and not (
+        info.context.has_role(UserRole.SURVEYOR)
+    )
+    if hidden:
+        return Location(
+            lon=round(obj.lon, GENERALISED_DECIMALS),
+            lat=round(obj.lat, GENERALISED_DECIMALS),
+            generalised=True,
+            source_crs=None,
+        )
+    return Location(
+        lon=obj.lon,
+        lat=obj.lat,
+        generalised=False,
+        source_lon=obj.source_lon,
+        source_lat=obj.source_lat,
+        source_crs=obj.source_crs,
+        method=obj.location_method,
+        accuracy_m=obj.accuracy_m,
+    )
+
+
+# Column fields as mixins: graphene collects fields from every base class.
+ObjectColumns: Any = type(
+    "ObjectColumns",
+    (),
+    {
+        **column_fields(inspect(models.HeritageObject), _COMMON),
+        **column_fields(inspect(models.HeritageObject), list(_JSON), _JSON),
+    },
+)
+PlaceColumns: Any = type(
+    "PlaceColumns", (), column_fields(inspect(models.Place), ["natural_village_name"])
+)
+SiteColumns: Any = type("SiteColumns", (), column_fields(inspect(models.Site), _SITE_ONLY))
+
+
+class ObjectFields(ObjectColumns):
+    """Fields and resolvers shared by places and sites (mixed into the interface and types)."""
+
+    database_id = graphene.Int(required=True, description="Database id of the record.")
+    region_name = graphene.String(description="Full name of the region, province first.")
+    location = graphene.Field(Location, description=doc("location"))
+    parent = graphene.Field(
+        lambda: HeritageObject, description="The place or site that contains this one."
+    )
+    children = graphene.List(
+        graphene.NonNull(lambda: HeritageObject),
+        required=True,
+        description="Places and sites contained in this one (a village's buildings …).",
+    )
+    designations = graphene.List(
+        graphene.NonNull("heritage.graphql.designations.types.Designation"),
+        required=True,
+        description="Every designation, in force or not (the history is kept).",
+    )
+    plaques = graphene.List(
+        graphene.NonNull("heritage.graphql.records.types.Plaque"),
+        required=True,
+        description="Plaques and signs.",
+    )
+    archive_items = graphene.List(
+        graphene.NonNull("heritage.graphql.records.types.ArchiveItem"),
+        required=True,
+        description="Archive items (建档).",
+    )
+    archive_missing_sections = graphene.List(
+        graphene.NonNull(enums.ArchiveSection),
+        required=True,
+        description="条例 Art. 32 sections with no item yet; empty means the archive is complete.",
+    )
+    media = graphene.List(
+        graphene.NonNull("heritage.graphql.media.types.MediaAsset"),
+        required=True,
+        description="Photos, drawings and documents attached to the record itself.",
+    )
+    changes = graphene.List(
+        graphene.NonNull("heritage.graphql.history.types.ChangeRecord"),
+        required=True,
+        description="Change history, newest first (protection officers and administrators).",
+    )
+
+    @staticmethod
+    def resolve_database_id(root: models.HeritageObject, info: ResolveInfo) -> int:
+        return root.id
+
+    @staticmethod
+    def resolve_region_name(root: models.HeritageObject, info: ResolveInfo) -> str | None:
+        if root.region_code is None:
+            return None
+        try:
+            return regions.region_table().full_name(root.region_code)
+        except ValueError:
+            return None
+
+    @staticmethod
+    def resolve_location(root: models.HeritageObject, info: ResolveInfo) -> Location | None:
+        return location_of(root, info)
+
+    @staticmethod
+    async def resolve_parent(
+        root: models.HeritageObject, info: ResolveInfo
+    ) -> models.HeritageObject | None:
+        if root.parent_id is None:
+            return None
+        parent: models.HeritageObject | None = await info.context.loaders.objects.load(
+            root.parent_id
+        )
+        return parent
+
+    @staticmethod
+    async def resolve_children(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return await info.context.loaders.children.load(root.id)
+
+    @staticmethod
+    async def resolve_designations(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return await info.context.loaders.designations.load(root.id)
+
+    @staticmethod
+    async def resolve_plaques(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return await info.context.loaders.plaques.load(root.id)
+
+    @staticmethod
+    async def resolve_archive_items(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return await info.context.loaders.archive_items.load(root.id)
+
+    @staticmethod
+    async def resolve_archive_missing_sections(
+        root: models.HeritageObject, info: ResolveInfo
+    ) -> list[Any]:
+        items = await info.context.loaders.archive_items.load(root.id)
+        filed = {item.section for item in items}
+        return [section for section in models.vocab.ArchiveSection if section not in filed]
+
+    @staticmethod
+    async def resolve_media(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return await info.context.loaders.media(models.MediaLink.object_id).load(root.id)
+
+    @staticmethod
+    async def resolve_changes(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        if not info.context.has_role(UserRole.PROTECTION_OFFICER):
+            return []
+        return await info.context.loaders.changes("heritage_object").load(root.id)
+
+
+class HeritageObject(ObjectFields, graphene.Interface):
+    """A registered place or site."""
+
+    @classmethod
+    def resolve_type(cls, instance: Any, info: ResolveInfo) -> Any:
+        return Place if isinstance(instance, models.Place) else Site
+
+
+class Place(PlaceColumns, ObjectFields, graphene.ObjectType):
+    """A historic city, town, village or block (名城/名镇/名村/传统村落/历史文化街区)."""
+
+    class Meta:
+        interfaces = (relay.Node, HeritageObject)
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
+        return isinstance(root, models.Place)
+
+    @classmethod
+    async def get_node(cls, info: ResolveInfo, db_id: str) -> models.Place | None:
+        obj = await info.context.loaders.objects.load(int(db_id))
+        return obj if isinstance(obj, models.Place) else None
+
+
+class Site(SiteColumns, ObjectFields, graphene.ObjectType):
+    """An immovable relic or historic building: a site, building group, building or structure."""
+
+    class Meta:
+        interfaces = (relay.Node, HeritageObject)
+
+    national_code = graphene.String(
+        description="Number of its in-force 全国重点文物保护单位 designation, if any."
+    )
+    protection_level = graphene.Field(
+        enums.ProtectionLevel, description="Its in-force relic protection level, if any."
+    )
+    surveys = graphene.List(
+        graphene.NonNull("heritage.graphql.records.types.SurveyRecord"),
+        required=True,
+        description="Surveys, newest first.",
+    )
+    latest_survey = graphene.Field(
+        "heritage.graphql.records.types.SurveyRecord", description="The most recent survey."
+    )
+    mapping_records = graphene.List(
+        graphene.NonNull("heritage.graphql.records.types.MappingRecord"),
+        required=True,
+        description="Mapping (测绘) records.",
+    )
+    interventions = graphene.List(
+        graphene.NonNull("heritage.graphql.works.types.Intervention"),
+        required=True,
+        description="Works projects (修缮 …) with their craftsmen.",
+    )
+    incidents = graphene.List(
+        graphene.NonNull("heritage.graphql.records.types.Incident"),
+        required=True,
+        description="Incidents, newest first (surveyors and above).",
+    )
+    status_changes = graphene.List(
+        graphene.NonNull(lambda: StatusChange),
+        required=True,
+        description="Status changes (demolition, relocation …) with their approvals.",
+    )
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
+        return isinstance(root, models.Site)
+
+    @classmethod
+    async def get_node(cls, info: ResolveInfo, db_id: str) -> models.Site | None:
+        obj = await info.context.loaders.objects.load(int(db_id))
+        return obj if isinstance(obj, models.Site) else None
+
+    @staticmethod
+    async def resolve_national_code(root: models.Site, info: ResolveInfo) -> str | None:
+        for designation in await info.context.loaders.designations.load(root.id):
+            if (
+                designation.designation_type == models.vocab.DesignationType.CPU_NATIONAL
+                and designation.status.is_in_force
+            ):
+                code: str | None = designation.official_code
+                return code
+        return None
+
+    @staticmethod
+    async def resolve_protection_level(root: models.Site, info: ResolveInfo) -> Any:
+        levels = [
+            d.protection_level
+            for d in await info.context.loaders.designations.load(root.id)
+            if d.protection_level is not None and d.status.is_in_force
+        ]
+        return min(levels, key=lambda level: level.rank) if levels else None
+
+    @staticmethod
+    async def resolve_surveys(root: models.Site, info: ResolveInfo) -> Any:
+        return await info.context.loaders.surveys.load(root.id)
+
+    @staticmethod
+    async def resolve_latest_survey(root: models.Site, info: ResolveInfo) -> Any:
+        return await info.context.loaders.latest_survey.load(root.id)
+
+    @staticmethod
+    async def resolve_mapping_records(root: models.Site, info: ResolveInfo) -> Any:
+        return await info.context.loaders.mapping_records.load(root.id)
+
+    @staticmethod
+    async def resolve_interventions(root: models.Site, info: ResolveInfo) -> Any:
+        return await info.context.loaders.interventions.load(root.id)
+
+    @staticmethod
+    async def resolve_incidents(root: models.Site, info: ResolveInfo) -> Any:
+        if not info.context.has_role(UserRole.SURVEYOR):
+            return []
+        return await info.context.loaders.incidents.load(root.id)
+
+    @staticmethod
+    async def resolve_status_changes(root: models.Site, info: ResolveInfo) -> Any:
+        return await info.context.loaders.status_changes.load(root.id)
+
+
+StatusChangeColumns: Any = type(
+    "StatusChangeColumns",
+    (),
+    column_fields(
+        inspect(models.StatusChange),
+        [
+            "from_status",
+            "to_status",
+            "changed_on",
+            "reason",
+            "approval_doc_no",
+            "approval_authority",
+            "approval_level",
+            "approved_on",
+            "new_lon",
+            "new_lat",
+            "created_at",
+        ],
+    ),
+)
+
+
+class StatusChange(StatusChangeColumns, graphene.ObjectType):
+    """A change of physical status with the approval that allowed it."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
+        return isinstance(root, models.StatusChange)
+
+
+PlaceConnection = connection_for(Place)
+SiteConnection = connection_for(Site)

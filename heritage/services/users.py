@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from heritage.context import Actor
 from heritage.db.base import utcnow
 from heritage.models import ApiToken, User
 from heritage.models.vocab import UserRole
 from heritage.services.checks import check_version, not_found
-from heritage.services.errors import ErrorCode, Problems
+from heritage.services.errors import ErrorCode, Problems, ServiceError
 from heritage.services.inputs import Input, apply_given
 
 TOKEN_PREFIX = "hr_"
@@ -112,11 +113,17 @@ async def create_token(session: AsyncSession, data: TokenCreate) -> tuple[ApiTok
     return token, raw
 
 
-async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
-    """Revoke a token at once."""
+async def revoke_token(session: AsyncSession, token_id: int, by: Actor | None = None) -> ApiToken:
+    """Revoke a token at once. When ``by`` is given, only an administrator or the token's
+    owner may revoke it (a lost token must be revocable without waiting for an admin)."""
     token = await session.get(ApiToken, token_id)
     if token is None:
         raise not_found("API token", token_id)
+    is_admin = by is not None and by.role is not None and by.role.includes(UserRole.ADMINISTRATOR)
+    if by is not None and not is_admin and (by.user_id is None or by.user_id != token.user_id):
+        raise ServiceError.single(
+            "id", ErrorCode.PERMISSION_DENIED, "only its owner or an administrator may revoke it"
+        )
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         await session.flush()

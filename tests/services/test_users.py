@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from heritage.context import Actor
 from heritage.models import ApiToken, ChangeRecord
 from heritage.models.vocab import UserRole
 from heritage.services.errors import ErrorCode, ServiceError
@@ -91,3 +92,27 @@ def test_roles_include_the_rights_of_the_roles_below() -> None:
     assert UserRole.PROTECTION_OFFICER.includes(UserRole.SURVEYOR)
     assert not UserRole.SURVEYOR.includes(UserRole.PROTECTION_OFFICER)
     assert not UserRole.RESEARCHER.includes(UserRole.SURVEYOR)
+
+
+async def test_a_user_may_revoke_their_own_token_but_not_someone_elses(
+    session: AsyncSession,
+) -> None:
+    owner = await create_user(
+        session, UserCreate(username="owner", display_name="O", role=UserRole.SURVEYOR)
+    )
+    other = await create_user(
+        session, UserCreate(username="other", display_name="X", role=UserRole.PROTECTION_OFFICER)
+    )
+    token, raw = await create_token(session, TokenCreate(user_id=owner.id, name="tablet"))
+    spare, _ = await create_token(session, TokenCreate(user_id=owner.id, name="spare"))
+
+    with pytest.raises(ServiceError) as caught:
+        await revoke_token(session, token.id, by=Actor("other", other.role, other.id))
+    assert [p.code for p in caught.value.problems] == [ErrorCode.PERMISSION_DENIED]
+    assert await authenticate(session, raw) is owner
+
+    await revoke_token(session, token.id, by=Actor("owner", owner.role, owner.id))
+    await revoke_token(session, spare.id, by=Actor("admin", UserRole.ADMINISTRATOR, None))
+
+    assert await authenticate(session, raw) is None
+    assert spare.revoked_at is not None

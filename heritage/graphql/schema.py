@@ -7,18 +7,46 @@ from typing import Any
 import graphene
 from graphene import relay
 
+from heritage.graphql.accounts.mutations import AccountMutations
+from heritage.graphql.accounts.queries import AccountQueries
 from heritage.graphql.designations.mutations import DesignationMutations
+from heritage.graphql.history.queries import HistoryQueries
 from heritage.graphql.objects.mutations import ObjectMutations
 from heritage.graphql.objects.queries import ObjectQueries
+from heritage.graphql.records.mutations import RecordMutations
+from heritage.graphql.records.queries import RecordQueries
+from heritage.graphql.works.mutations import WorksMutations
+from heritage.graphql.works.queries import WorksQueries
 
 
-class Query(ObjectQueries, graphene.ObjectType):
-    """Read the registry: places, sites, designations and their histories."""
+class Query(
+    ObjectQueries,
+    RecordQueries,
+    WorksQueries,
+    HistoryQueries,
+    AccountQueries,
+    graphene.ObjectType,
+):
+    """Read the registry: places, sites, designations and their histories.
+
+    Public, anonymous callers included: places, sites, designations, surveys, mapping
+    records, plaques, archive items, works projects, craftsmen and media. Restricted:
+    incidents and craftsmen's telephones (surveyors and above), the change history
+    (protection officers and above), users and API tokens (administrators; each user
+    their own, through me). A restricted record asked for by node(id:) reads as null.
+    """
 
     node = relay.Node.Field(description="Any record by its global ID.")
 
 
-class Mutation(DesignationMutations, ObjectMutations, graphene.ObjectType):
+class Mutation(
+    DesignationMutations,
+    ObjectMutations,
+    RecordMutations,
+    WorksMutations,
+    AccountMutations,
+    graphene.ObjectType,
+):
     """Change the registry. Every mutation returns typed errors and writes nothing on error."""
 
 

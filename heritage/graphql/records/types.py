@@ -9,7 +9,8 @@ from graphene import relay
 from sqlalchemy import inspect
 
 from heritage import models
-from heritage.graphql import enums
+from heritage.graphql import access, enums
+from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import columns_mixin
 from heritage.graphql.nodes import ModelNode
@@ -216,10 +217,20 @@ IncidentColumns: Any = columns_mixin(
 
 
 class Incident(IncidentColumns, RecordFields, ModelNode):
-    """A negative event: unauthorised demolition, fire, defacement, theft of components …"""
+    """A negative event: unauthorised demolition, fire, defacement, theft of components …
+    Visible to surveyors and above only."""
 
     model = models.Incident
     media_target = models.MediaLink.incident_id
 
     class Meta:
         interfaces = (relay.Node,)
+
+    @classmethod
+    async def get_node(cls, info: ResolveInfo, db_id: str) -> Any:
+        if not info.context.has_role(access.READ_INCIDENTS):
+            return None
+        return await super().get_node(info, db_id)
+
+
+IncidentConnection = connection_for(Incident)

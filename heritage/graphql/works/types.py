@@ -9,13 +9,12 @@ from graphene import relay
 from sqlalchemy import inspect
 
 from heritage import models
-from heritage.graphql import enums
+from heritage.graphql import access, enums
 from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import columns_mixin, doc
 from heritage.graphql.nodes import ModelNode
 from heritage.graphql.records.types import RecordFields
-from heritage.models.vocab import UserRole
 
 
 class Funding(graphene.ObjectType):
@@ -136,7 +135,7 @@ class Craftsman(CraftsmanColumns, ModelNode):
 
     @staticmethod
     def resolve_phone(root: models.Craftsman, info: ResolveInfo) -> str | None:
-        return root.phone if info.context.has_role(UserRole.SURVEYOR) else None
+        return root.phone if info.context.has_role(access.READ_CONTACTS) else None
 
     @staticmethod
     async def resolve_works(root: models.Craftsman, info: ResolveInfo) -> Any:
@@ -144,3 +143,4 @@ class Craftsman(CraftsmanColumns, ModelNode):
 
 
 CraftsmanConnection = connection_for(Craftsman)
+InterventionConnection = connection_for(Intervention)

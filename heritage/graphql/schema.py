@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import graphene
@@ -36,7 +37,19 @@ class Query(
     their own, through me). A restricted record asked for by node(id:) reads as null.
     """
 
-    node = relay.Node.Field(description="Any record by its global ID.")
+    node = graphene.Field(
+        relay.Node,
+        id=graphene.ID(required=True, description="The global ID of the record."),
+        description="Any record by its global ID; null when unknown or not visible to you.",
+    )
+
+    @staticmethod
+    async def resolve_node(root: None, info: Any, id: str) -> Any:
+        try:
+            found = relay.Node.get_node_from_global_id(info, id)
+        except Exception:  # graphene raises bare Exceptions for malformed IDs and unknown types
+            return None
+        return await found if inspect.isawaitable(found) else found
 
 
 class Mutation(

@@ -176,3 +176,18 @@ async def test_unknown_ids_answer_null_or_a_typed_error(api: Api) -> None:
     assert missing["node"] is None
     assert [e["code"] for e in update["siteUpdate"]["errors"]] == ["NOT_FOUND"]
     assert [e["code"] for e in wrong_type["siteUpdate"]["errors"]] == ["INVALID"]
+
+
+async def test_malformed_ids_and_ids_of_non_node_types_read_as_null(api: Api) -> None:
+    for bad in ("not-base64!", "Q2FzdGxlOjE=", "TG9jYXRpb246MQ=="):  # -, Castle:1, Location:1
+        answer = await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": bad})
+        assert answer["node"] is None
+
+
+async def test_validation_problems_name_fields_as_the_client_wrote_them(api: Api) -> None:
+    answer = await api.data(
+        BUILDING_CREATE, {"input": {**TEMPLE, "altNames": [""]}}, UserRole.SURVEYOR
+    )
+
+    errors = answer["buildingCreate"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("input.altNames.0", "INVALID")]

@@ -11,6 +11,7 @@ from heritage.graphql.context import ResolveInfo
 from heritage.graphql.designations.types import Designation
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
+from heritage.graphql.inputs import OBJECT_TYPES, service_input
 from heritage.graphql.mutation import RegistryMutation
 from heritage.models.vocab import UserRole
 from heritage.services import designations
@@ -30,13 +31,9 @@ DesignationStatusChangeInput = input_type(
 
 
 def _add_input(data: Any) -> dict[str, Any]:
-    values = dict(data)
-    values["object_id"] = decode_id(values["object_id"], ("Place", "Site"), "objectId")
-    if values.get("parent_designation_id") is not None:
-        values["parent_designation_id"] = decode_id(
-            values["parent_designation_id"], ("Designation",), "parentDesignationId"
-        )
-    return values
+    return service_input(
+        data, {"object_id": OBJECT_TYPES, "parent_designation_id": ("Designation",)}
+    )
 
 
 class _DesignationMutation(RegistryMutation):
@@ -78,7 +75,9 @@ class DesignationUpgrade(_DesignationMutation):
         cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
     ) -> dict[str, Any]:
         designation_id = decode_id(arguments["id"], ("Designation",))
-        data = parse_input(designations.DesignationUpgrade, dict(arguments["input"]), "input")
+        data = parse_input(
+            designations.DesignationUpgrade, service_input(arguments["input"]), "input"
+        )
         new = await designations.upgrade_designation(
             session, designation_id, arguments["version"], data, warnings
         )
@@ -100,7 +99,9 @@ class DesignationCorrect(_DesignationMutation):
         cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
     ) -> dict[str, Any]:
         designation_id = decode_id(arguments["id"], ("Designation",))
-        data = parse_input(designations.DesignationFields, dict(arguments["input"]), "input")
+        data = parse_input(
+            designations.DesignationFields, service_input(arguments["input"]), "input"
+        )
         designation = await designations.correct_designation(
             session, designation_id, arguments["version"], data
         )
@@ -122,7 +123,9 @@ class DesignationStatusChange(_DesignationMutation):
         cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
     ) -> dict[str, Any]:
         designation_id = decode_id(arguments["id"], ("Designation",))
-        data = parse_input(designations.DesignationStatusChange, dict(arguments["input"]), "input")
+        data = parse_input(
+            designations.DesignationStatusChange, service_input(arguments["input"]), "input"
+        )
         designation = await designations.change_designation_status(
             session, designation_id, arguments["version"], data
         )

@@ -11,14 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
+from heritage.graphql.inputs import OBJECT_TYPES, service_input
 from heritage.graphql.mutation import RegistryMutation
 from heritage.graphql.objects.types import Place, Site
 from heritage.models.vocab import ObjectKind, UserRole
 from heritage.services import objects
 from heritage.services.errors import RuleWarning
 from heritage.services.inputs import parse_input
-
-OBJECT_TYPES = ("Place", "Site")
 
 LocationInput = input_type(objects.LocationInput, "LocationInput")
 _NESTED: dict[type[BaseModel], Any] = {objects.LocationInput: LocationInput}
@@ -45,11 +44,8 @@ StatusChangeInput = input_type(objects.StatusChangeInput, "StatusChangeInput", n
 
 
 def object_input(data: Any) -> dict[str, Any]:
-    """GraphQL input as a plain dict, with the parent's global ID decoded."""
-    values = dict(data)
-    if values.get("parent_id") is not None:
-        values["parent_id"] = decode_id(values["parent_id"], OBJECT_TYPES, "parentId")
-    return values
+    """GraphQL input for the object services, with the parent's global ID decoded."""
+    return service_input(data, {"parent_id": OBJECT_TYPES})
 
 
 class PlaceCreate(RegistryMutation):
@@ -177,7 +173,7 @@ class SiteStatusChange(RegistryMutation):
         cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
     ) -> dict[str, Any]:
         object_id = decode_id(arguments["id"], ("Site",))
-        data = parse_input(objects.StatusChangeInput, dict(arguments["input"]), "input")
+        data = parse_input(objects.StatusChangeInput, service_input(arguments["input"]), "input")
         site = await objects.change_status(session, object_id, arguments["version"], data)
         return {"site": site}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -72,11 +74,7 @@ def _record_changes(session: Session, flush_context: UOWTransaction) -> None:
     connection = session.connection()
     connection.execute(insert(ChangeRecord), changes)
     if roots:
-        now = utcnow()
-        connection.execute(
-            insert(SearchOutbox),
-            [{"object_id": r, "enqueued_at": now, "next_attempt_at": now} for r in sorted(roots)],
-        )
+        connection.execute(insert(SearchOutbox), outbox_values(roots))
 
 
 def _tracked(obj: object) -> bool:
@@ -90,24 +88,82 @@ def _change(
     after: dict[str, Any] | None,
     session_actor: Actor | None,
 ) -> dict[str, Any]:
+    actor = writing_actor(session_actor, f"{action.value} of {obj.__tablename__}")
+    (object_id,) = inspect(obj).mapper.primary_key_from_instance(obj)
+    return change_values(
+        actor,
+        action,
+        obj.__tablename__,
+        object_id,
+        getattr(obj, "version", None),
+        before,
+        after,
+    )
+
+
+def writing_actor(session_actor: Actor | None, what: str) -> Actor:
+    """The actor a write is attributed to: the session's, else the request's; never none."""
     actor = session_actor or current_actor()
     if actor is None:
-        raise MissingActorError(
-            f"{action.value} of {obj.__tablename__} with no actor: wrap writes in acting_as()"
-        )
-    (object_id,) = inspect(obj).mapper.primary_key_from_instance(obj)
+        raise MissingActorError(f"{what} with no actor: wrap writes in acting_as()")
+    return actor
+
+
+def change_values(
+    actor: Actor,
+    action: ChangeAction,
+    object_type: str,
+    object_id: int,
+    object_version: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``change_record`` row for one write (also for rows written in bulk with Core)."""
     return {
         "occurred_at": utcnow(),
         "actor_id": actor.user_id,
         "actor_label": actor.label,
         "request_id": current_request_id(),
         "action": action,
-        "object_type": obj.__tablename__,
+        "object_type": object_type,
         "object_id": object_id,
-        "object_version": getattr(obj, "version", None),
+        "object_version": object_version,
         "before": before,
         "after": after,
     }
+
+
+def outbox_values(object_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """``search_outbox`` rows for the objects whose search documents a write changed."""
+    now = utcnow()
+    return [
+        {"object_id": r, "enqueued_at": now, "next_attempt_at": now} for r in sorted(object_ids)
+    ]
+
+
+def snapshot_of_values(model: type[Base], values: Mapping[str, Any]) -> dict[str, Any]:
+    """What :func:`_snapshot` records for a row of ``model`` inserted with these column values.
+
+    Rows inserted in bulk with Core pass every column value, as the ORM would have loaded it.
+    """
+    redacted = model.__redacted__
+    snapshot: dict[str, Any] = {}
+    for key in _column_keys(model):
+        if key not in values:
+            continue
+        value = values[key]
+        # Plain scalars (most columns) are stored as they are; the rest as _snapshot does.
+        plain = value is None or type(value) in _PLAIN
+        snapshot[key] = value if plain and key not in redacted else _jsonable(model, key, value)
+    return snapshot
+
+
+_PLAIN = frozenset({str, int, float, bool})
+
+
+@functools.cache
+def _column_keys(model: type[Base]) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(model).column_attrs)
 
 
 def _snapshot(obj: Base) -> dict[str, Any]:
@@ -139,7 +195,7 @@ def _diff(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
-def _jsonable(obj: Base, key: str, value: Any) -> Any:
+def _jsonable(obj: Base | type[Base], key: str, value: Any) -> Any:
     if key in obj.__redacted__ and value is not None:
         return REDACTED
     if value is None or isinstance(value, bool | int | float | str):

@@ -62,6 +62,7 @@ class HeritageObject(VersionedMixin, TimestampMixin, Base):
         ),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         Index("ix_heritage_object_record_type_kind", "record_type", "kind"),
+        Index("ix_heritage_object_external", "external_source", "external_key", unique=True),
     )
 
     id: Mapped[int_pk]
@@ -108,6 +109,11 @@ class HeritageObject(VersionedMixin, TimestampMixin, Base):
     era_start_year: Mapped[int | None] = mapped_column(Integer)
     era_end_year: Mapped[int | None] = mapped_column(Integer)
     period_codes: Mapped[json_list]
+
+    # Identity in an imported data set (the row key of a published list or survey), so that
+    # importing the set again updates the records instead of duplicating them.
+    external_source: Mapped[str | None] = mapped_column(String(100))
+    external_key: Mapped[str | None] = mapped_column(String(200))
 
     parent: Mapped[HeritageObject | None] = relationship(
         remote_side="HeritageObject.id", back_populates="children", lazy="raise"

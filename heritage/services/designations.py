@@ -20,6 +20,7 @@ from heritage.models.vocab import (
     DesignationType,
     ObjectKind,
     ProtectionLevel,
+    RelicCategory,
 )
 from heritage.services.checks import check_not_future, check_order, check_version, not_found
 from heritage.services.errors import ErrorCode, Problems, RuleWarning
@@ -38,6 +39,19 @@ NATIONAL_BATCH_WINDOWS: dict[int, tuple[dt.date, dt.date]] = {
     6: (dt.date(2006, 5, 25), dt.date(2009, 8, 20)),
     7: (dt.date(2013, 3, 5), dt.date(2014, 4, 25)),
     8: (dt.date(2019, 10, 7), dt.date(2019, 10, 16)),
+}
+
+# How many numbers each 国保 batch gave out: new sites plus later additions (domain guide §1.2:
+# 518+3, 1080+1, 1943+1). A running number beyond them cannot be an official number.
+NATIONAL_BATCH_SIZES: dict[int, int] = {
+    1: 180,
+    2: 62,
+    3: 258,
+    4: 250,
+    5: 521,
+    6: 1081,
+    7: 1944,
+    8: 762,
 }
 
 # Statuses a designation can be created in; revocation and supersession come later.
@@ -103,8 +117,7 @@ async def add_designation(
     """Designate a place or site, checking every rule that can be checked at write time."""
     obj = await get_object(session, data.object_id)
     problems = Problems()
-    if data.status not in _OPENING_STATUSES:
-        problems.add("status", ErrorCode.INVALID, "a new designation is proposed or in force")
+    check_opening_status(problems, data.status)
     existing = await in_force_designations(session, obj.id)
     await _check_new(session, obj, data.designation_type, data.protection_level, existing, problems)
     if data.designation_type == DesignationType.FAMOUS_CITY_NATIONAL and (
@@ -125,6 +138,12 @@ async def add_designation(
     session.add(designation)
     await session.flush()
     return designation
+
+
+def check_opening_status(problems: Problems, status: DesignationStatus) -> None:
+    """A designation is created proposed or in force; revocation and supersession come later."""
+    if status not in _OPENING_STATUSES:
+        problems.add("status", ErrorCode.INVALID, "a new designation is proposed or in force")
 
 
 async def upgrade_designation(
@@ -244,11 +263,25 @@ async def _check_new(
     problems: Problems,
 ) -> None:
     """Rules for a designation entering force next to ``in_force`` (V1, rule 2, targets)."""
-    if obj.kind not in DESIGNATION_TARGETS[dtype]:
+    check_designation_entry(
+        problems, obj.kind, dtype, level, {d.designation_type for d in in_force}
+    )
+
+
+def check_designation_entry(
+    problems: Problems,
+    kind: ObjectKind,
+    dtype: DesignationType,
+    level: ProtectionLevel | None,
+    types: set[DesignationType],
+) -> None:
+    """V1, rule 2 and targets for a ``dtype`` designation of a ``kind`` object whose
+    designations in force have ``types`` (no database access: imports check rows with it)."""
+    if kind not in DESIGNATION_TARGETS[dtype]:
         problems.add(
             "designationType",
             ErrorCode.DESIGNATION_TARGET_KIND,
-            f"a {dtype.label} cannot be given to a {obj.kind.label}({obj.kind.value})",
+            f"a {dtype.label} cannot be given to a {kind.label}({kind.value})",
         )
     if level is not None and level != dtype.protection_level:
         expected = dtype.protection_level.value if dtype.protection_level else "no level"
@@ -257,7 +290,6 @@ async def _check_new(
             ErrorCode.PROTECTION_LEVEL_MISMATCH,
             f"{dtype.value} carries {expected}, not {level.value}",
         )
-    types = {d.designation_type for d in in_force}
     if dtype == DesignationType.HISTORIC_BUILDING and any(t.is_relic_level for t in types):
         problems.add(
             "designationType",
@@ -315,6 +347,30 @@ async def _apply_fields(
     problems: Problems,
     warnings: list[RuleWarning] | None,
 ) -> None:
+    assign_designation_fields(
+        designation,
+        obj.category if isinstance(obj, Site) else None,
+        data,
+        given,
+        problems,
+        warnings,
+    )
+    if designation.designation_type == DesignationType.CPU_NATIONAL and designation.official_code:
+        await _check_code_taken(session, designation, obj, problems)
+
+
+def assign_designation_fields(
+    designation: Designation,
+    category: RelicCategory | None,
+    data: DesignationFields,
+    given: set[str],
+    problems: Problems,
+    warnings: list[RuleWarning] | None,
+) -> None:
+    """Set the given fields and check the rules that need no database (dates, 文号, V9, V10).
+
+    ``category`` is the designated site's category, for the 国保 number's category digit.
+    """
     for name in DesignationFields.model_fields:
         if name in given:
             setattr(designation, name, getattr(data, name))
@@ -324,16 +380,16 @@ async def _apply_fields(
         with problems.checking("docNo"):
             designation.doc_no = normalise_doc_number(designation.doc_no)
     if designation.designation_type == DesignationType.CPU_NATIONAL and designation.official_code:
-        await _check_national_code(session, designation, obj, problems)
+        _check_national_code(designation, category, problems)
     if warnings is not None:
         _warn_batch_window(designation, warnings)
 
 
-async def _check_national_code(
-    session: AsyncSession, designation: Designation, obj: HeritageObject, problems: Problems
+def _check_national_code(
+    designation: Designation, category: RelicCategory | None, problems: Problems
 ) -> None:
-    """V9: the 国保 number's format, and its category digit against the site's category."""
-    category = obj.category if isinstance(obj, Site) else None
+    """V9: the 国保 number's format, its category digit against the site's category, and its
+    running number against the size of its batch."""
     code_text = designation.official_code or ""
     with problems.checking("officialCode"):
         code = validate_national_code(code_text, category.digit if category else None)
@@ -346,6 +402,19 @@ async def _check_national_code(
                 ErrorCode.NATIONAL_CODE_FORMAT,
                 f"number {code_text} belongs to batch {code.batch}, not {designation.batch_no}",
             )
+        size = NATIONAL_BATCH_SIZES.get(code.batch)
+        if size is not None and code.running > size:
+            problems.add(
+                "officialCode",
+                ErrorCode.NATIONAL_CODE_NOT_IN_BATCH,
+                f"number {code_text} is beyond the {size} numbers batch {code.batch} gave out",
+            )
+
+
+async def _check_code_taken(
+    session: AsyncSession, designation: Designation, obj: HeritageObject, problems: Problems
+) -> None:
+    """A 国保 number names one site."""
     taken = await session.scalar(
         select(Designation.id).where(
             Designation.official_code == designation.official_code,

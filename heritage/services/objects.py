@@ -181,8 +181,7 @@ async def get_object(session: AsyncSession, object_id: int) -> HeritageObject:
 async def create_place(session: AsyncSession, data: PlaceCreate) -> Place:
     """Register a historic city, town, village or block."""
     problems = Problems()
-    if data.kind not in PLACE_KINDS:
-        problems.add("kind", ErrorCode.KIND_MISMATCH, f"{data.kind.value} is not a place kind")
+    check_new_place(problems, data)
     place = Place(kind=data.kind, name=data.name)
     await _apply(session, place, data, data.given() | {"name"}, problems)
     problems.raise_if_any()
@@ -194,6 +193,23 @@ async def create_place(session: AsyncSession, data: PlaceCreate) -> Place:
 async def create_site(session: AsyncSession, data: SiteCreate) -> Site:
     """Register a site, building group, building or structure."""
     problems = Problems()
+    check_new_site(problems, data)
+    site = Site(kind=data.kind, name=data.name, status=data.status)
+    await _apply(session, site, data, data.given() | {"name"}, problems)
+    problems.raise_if_any()
+    session.add(site)
+    await session.flush()
+    return site
+
+
+def check_new_place(problems: Problems, data: PlaceCreate) -> None:
+    """A new place is a city, town, village or block."""
+    if data.kind not in PLACE_KINDS:
+        problems.add("kind", ErrorCode.KIND_MISMATCH, f"{data.kind.value} is not a place kind")
+
+
+def check_new_site(problems: Problems, data: SiteCreate) -> None:
+    """A new site is of a site kind, and registered as it stands (not demolished or moved)."""
     if data.kind not in SITE_KINDS:
         problems.add("kind", ErrorCode.KIND_MISMATCH, f"{data.kind.value} is not a site kind")
     if data.status in APPROVED_STATUSES:
@@ -203,12 +219,6 @@ async def create_site(session: AsyncSession, data: SiteCreate) -> Site:
             "a site is registered as extant, damaged or a ruin; demolition and relocation "
             "are recorded afterwards as status changes with their approval",
         )
-    site = Site(kind=data.kind, name=data.name, status=data.status)
-    await _apply(session, site, data, data.given() | {"name"}, problems)
-    problems.raise_if_any()
-    session.add(site)
-    await session.flush()
-    return site
 
 
 async def update_object(
@@ -235,6 +245,17 @@ async def _apply(
     given: set[str],
     problems: Problems,
 ) -> None:
+    assign_object_fields(obj, data, given, problems)
+    if "parent_id" in given:
+        await _check_parent(session, obj, data.parent_id, problems)
+        obj.parent_id = data.parent_id
+
+
+def assign_object_fields(
+    obj: HeritageObject, data: ObjectFields, given: set[str], problems: Problems
+) -> None:
+    """Set the given fields except the parent, checking the rules that need no database:
+    region code, dates, location (converted to WGS-84, inside China) and dating."""
     if "region_code" in given:
         check_region_code(problems, "regionCode", data.region_code)
     check_not_future(problems, "regionCodeAsOf", data.region_code_as_of)
@@ -247,9 +268,6 @@ async def _apply(
                 problems.add("name", ErrorCode.REQUIRED, "a record needs a name")
                 continue
             setattr(obj, name, value)
-    if "parent_id" in given:
-        await _check_parent(session, obj, data.parent_id, problems)
-        obj.parent_id = data.parent_id
     if "location" in given:
         _set_location(obj, data.location, problems)
     if given & {"era_raw", "era_start_year", "era_end_year", "periods"}:

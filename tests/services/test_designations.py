@@ -100,6 +100,19 @@ async def test_v9_a_malformed_national_code_is_refused(session: AsyncSession, co
     assert caught.value.problems[0].field == "officialCode"
 
 
+@pytest.mark.parametrize(("code", "batch"), [("7-1991-5-330", 7), ("1-0181-3-100", 1)])
+async def test_a_national_number_beyond_its_batch_is_refused(
+    session: AsyncSession, code: str, batch: int
+) -> None:
+    site = await make_site(session, category=RelicCategory.from_digit(int(code[7])))
+
+    with pytest.raises(ServiceError) as caught:
+        await designate(session, site.id, DesignationType.CPU_NATIONAL, official_code=code)
+
+    assert codes(caught) == {ErrorCode.NATIONAL_CODE_NOT_IN_BATCH}
+    assert f"batch {batch}" in caught.value.problems[0].message
+
+
 async def test_a_national_code_belongs_to_one_site(session: AsyncSession) -> None:
     first = await make_site(session, "甲")
     second = await make_site(session, "乙")

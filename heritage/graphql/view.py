@@ -27,7 +27,7 @@ from heritage.graphql.context import RequestContext
 from heritage.graphql.limits import Limits, limit_rules
 from heritage.models import User
 from heritage.services.errors import ServiceError
-from heritage.services.users import authenticate
+from heritage.web.auth import UnauthenticatedError, caller
 from heritage.web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -137,19 +137,10 @@ async def _read_body(request: Request, limit: int) -> bytes | Response:
 
 
 async def _caller(request: Request, state: AppState) -> tuple[User | None, Response | None]:
-    header = request.headers.get("authorization")
-    if header is None:
-        return None, None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None, _error_response("use 'Authorization: Bearer <token>'", "UNAUTHENTICATED", 401)
-    async with state.read_sessions() as session:
-        user = await authenticate(session, token.strip())
-    if user is None:
-        return None, _error_response(
-            "the token is unknown, revoked or expired", "UNAUTHENTICATED", 401
-        )
-    return user, None
+    try:
+        return await caller(request, state.read_sessions), None
+    except UnauthenticatedError as exc:
+        return None, _error_response(str(exc), "UNAUTHENTICATED", 401)
 
 
 def _format(result: ExecutionResult) -> dict[str, Any]:

@@ -32,6 +32,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 schema_app = typer.Typer(help="The GraphQL schema.")
 app.add_typer(schema_app, name="schema")
+media_app = typer.Typer(help="The media store.")
+app.add_typer(media_app, name="media")
 
 
 def settings() -> Settings:
@@ -126,6 +128,43 @@ def schema_print() -> None:
     from heritage.graphql.schema import schema_sdl
 
     typer.echo(schema_sdl(), nl=False)
+
+
+@media_app.command("gc")
+def media_gc(
+    grace_hours: Annotated[
+        float, typer.Option(help="Keep unreferenced files younger than this.")
+    ] = 24.0,
+    dry_run: Annotated[bool, typer.Option(help="Only list what would be removed.")] = False,
+) -> None:
+    """Remove originals no media asset refers to (left by failed uploads) and stale temporaries."""
+    from heritage.media import LocalMediaStorage
+    from heritage.services.media_gc import collect_garbage
+
+    config = settings()
+
+    async def _collect() -> None:
+        engine = create_engine(config)
+        try:
+            async with make_session_factory(engine)() as session:
+                report = await collect_garbage(
+                    session,
+                    LocalMediaStorage(config.media_root),
+                    grace=dt.timedelta(hours=grace_hours),
+                    dry_run=dry_run,
+                )
+        finally:
+            await engine.dispose()
+        verb = "would remove" if dry_run else "removed"
+        for sha256 in report.originals:
+            typer.echo(f"{verb} original {sha256}")
+        typer.echo(
+            f"{verb} {len(report.originals)} originals, {report.renditions} renditions and "
+            f"{report.temporaries} stale temporary files; kept {report.kept_young} younger "
+            "than the grace period"
+        )
+
+    asyncio.run(_collect())
 
 
 @user_app.command("create")

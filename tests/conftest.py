@@ -69,7 +69,7 @@ async def api(backend: str, template_url: str, tmp_path: Path) -> AsyncIterator[
     """
     url = await clone_database(template_url, backend, tmp_path)
     try:
-        async with running_api(url) as running:
+        async with running_api(url, media_root=tmp_path / "media") as running:
             yield running
             async with running.session() as session:
                 await assert_every_write_recorded(session)

@@ -12,6 +12,7 @@ from heritage.graphql.accounts.mutations import AccountMutations
 from heritage.graphql.accounts.queries import AccountQueries
 from heritage.graphql.designations.mutations import DesignationMutations
 from heritage.graphql.history.queries import HistoryQueries
+from heritage.graphql.media.mutations import MediaMutations
 from heritage.graphql.objects.mutations import ObjectMutations
 from heritage.graphql.objects.queries import ObjectQueries
 from heritage.graphql.records.mutations import RecordMutations
@@ -58,6 +59,7 @@ class Mutation(
     RecordMutations,
     WorksMutations,
     AccountMutations,
+    MediaMutations,
     graphene.ObjectType,
 ):
     """Change the registry. Every mutation returns typed errors and writes nothing on error."""

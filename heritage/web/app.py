@@ -17,6 +17,8 @@ from heritage.db.session import make_session_factory
 from heritage.graphql.schema import build_schema
 from heritage.graphql.view import GraphQLView
 from heritage.settings import Settings
+from heritage.web.media import media_routes
+from heritage.web.media_store import MediaStore
 from heritage.web.state import AppState
 
 
@@ -31,6 +33,7 @@ def create_app(settings: Settings) -> Starlette:
             engine=engine,
             read_sessions=make_session_factory(engine),
             write_sessions=make_session_factory(engine, write=True),
+            media=MediaStore.open(settings),
         )
         try:
             yield {"app_state": state}
@@ -42,6 +45,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/health", health, methods=["GET"]),
         Route("/graphql", graphql.handle, methods=["POST"]),
         Route("/graphql", graphiql_page, methods=["GET"]),
+        *media_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heritage.db.session import SessionFactory
 from heritage.settings import Settings
+from heritage.web.media_store import MediaStore
 
 
 async def _nothing() -> None:
@@ -17,7 +18,7 @@ async def _nothing() -> None:
 
 @dataclass(frozen=True, slots=True)
 class AppState:
-    """Engine and session factories for reads and writes, and the settings they came from.
+    """Engine and session factories for reads and writes, media storage, and their settings.
 
     ``after_commit`` runs after each request that committed a write (e.g. to let the search
     index catch up); it must not raise.
@@ -27,4 +28,5 @@ class AppState:
     engine: AsyncEngine
     read_sessions: SessionFactory
     write_sessions: SessionFactory
+    media: MediaStore
     after_commit: Callable[[], Awaitable[None]] = field(default=_nothing)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp
 
 from heritage.context import Actor
 from heritage.db.engine import create_engine
@@ -29,6 +30,7 @@ class Api:
     client: httpx.AsyncClient
     database_url: str
     tokens: dict[UserRole, str]
+    app: ASGIApp | None = None
 
     async def post(self, body: Any, role: UserRole | None = None, **headers: str) -> httpx.Response:
         """POST a raw body (an operation or a batch)."""
@@ -68,8 +70,11 @@ class Api:
 
 
 @asynccontextmanager
-async def running_api(database_url: str) -> AsyncIterator[Api]:
-    """Start the app on ``database_url`` with one user and token per role."""
+async def running_api(database_url: str, **settings: Any) -> AsyncIterator[Api]:
+    """Start the app on ``database_url`` with one user and token per role.
+
+    ``settings`` are further :class:`Settings` fields, e.g. ``media_root``.
+    """
     tokens: dict[UserRole, str] = {}
     api_for_setup = Api(client=None, database_url=database_url, tokens={})  # type: ignore[arg-type]
     async with api_for_setup.session() as session:
@@ -79,11 +84,11 @@ async def running_api(database_url: str) -> AsyncIterator[Api]:
                 UserCreate(username=role.value.lower(), display_name=role.label, role=role),
             )
             _, tokens[role] = await create_token(session, TokenCreate(user_id=user.id, name="t"))
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, **settings))
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://registry"
         ) as client,
     ):
-        yield Api(client=client, database_url=database_url, tokens=tokens)
+        yield Api(client=client, database_url=database_url, tokens=tokens, app=manager.app)

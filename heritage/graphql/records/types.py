@@ -14,6 +14,7 @@ from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import columns_mixin
 from heritage.graphql.nodes import ModelNode
+from heritage.web.links import plaque_print_url
 
 
 def _list_of(enum: Any) -> Any:
@@ -169,6 +170,16 @@ class Plaque(PlaqueColumns, RecordFields, ModelNode):
 
     class Meta:
         interfaces = (relay.Node,)
+
+    print_url = graphene.String(
+        required=True,
+        description="A printable PNG of the plaque's front (A4, 300 dpi) with a QR code to the "
+        "record's public address.",
+    )
+
+    @staticmethod
+    def resolve_print_url(root: models.Plaque, info: ResolveInfo) -> str:
+        return plaque_print_url(info.context.settings, root.id)
 
 
 ArchiveColumns: Any = columns_mixin(

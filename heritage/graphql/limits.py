@@ -118,14 +118,18 @@ def _cost(
     if selection_set is None:
         return 0
     measure = walk.measure
-    measure.depth = max(measure.depth, depth)
+    measure.depth = max(measure.depth, depth)  # 0 inside introspection: not counted
     total = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if selection.alias is not None:
                 measure.aliases += 1
             child_type = _field_type(parent, selection.name.value)
-            children = _cost(walk, selection.selection_set, child_type, depth + 1, visiting)
+            # Introspection nests ofType chains deeper than data queries do (GraphiQL's query
+            # is 15 levels deep): its depth is not counted, its cost (lists x 10) still is.
+            introspection = depth == 0 or selection.name.value.startswith("__")
+            child_depth = 0 if introspection else depth + 1
+            children = _cost(walk, selection.selection_set, child_type, child_depth, visiting)
             total += 1 + _multiplier(selection, parent, walk.variables) * children
         elif isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition

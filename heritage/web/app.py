@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from heritage.db.engine import create_engine
@@ -17,6 +17,7 @@ from heritage.db.session import make_session_factory
 from heritage.graphql.schema import build_schema
 from heritage.graphql.view import GraphQLView
 from heritage.settings import Settings
+from heritage.web import graphiql
 from heritage.web.media import media_routes
 from heritage.web.media_store import MediaStore
 from heritage.web.state import AppState
@@ -44,7 +45,8 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/graphql", graphql.handle, methods=["POST"]),
-        Route("/graphql", graphiql_page, methods=["GET"]),
+        Route("/graphql", graphiql.graphiql_page, methods=["GET"]),
+        graphiql.static_mount(),
         *media_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
@@ -68,8 +70,3 @@ async def health(request: Request) -> JSONResponse:
             status_code=503,
         )
     return JSONResponse({"status": "ok", "database": "ok"})
-
-
-async def graphiql_page(request: Request) -> HTMLResponse:
-    """GraphiQL for browsers; its scripts and styles are served by the app itself."""
-    return HTMLResponse("<!doctype html><title>heritage-registry GraphQL</title>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class RequestContext:
     user: User | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     _loaders: Loaders | None = None
+    _read_session: AsyncSession | None = None
+    _read_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def role(self) -> UserRole | None:
@@ -54,14 +57,33 @@ class RequestContext:
         if self._loaders is None:
             from heritage.graphql.dataloaders import Loaders
 
-            self._loaders = Loaders(self.read_sessions)
+            self._loaders = Loaders(self.read)
         return self._loaders
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A short read-only session (resolvers may run concurrently: one session each)."""
-        async with self.read_sessions() as session:
-            yield session
+        """The request's read session, to one user at a time (resolvers run concurrently).
+
+        One connection and one snapshot serve all of a request's reads: a page of sites and
+        its loaders' batches no longer take a pooled connection each. Do not await a loader
+        inside ``read()``: its batch waits for this session.
+        """
+        async with self._read_lock:
+            if self._read_session is None:
+                self._read_session = self.read_sessions()
+            yield self._read_session
+
+    async def after_write(self) -> None:
+        """A write committed: later reads start afresh (new snapshot, empty loader caches)."""
+        self._loaders = None
+        await self.close()
+
+    async def close(self) -> None:
+        """Give the read session's connection back; the view calls this after each operation."""
+        async with self._read_lock:
+            if self._read_session is not None:
+                await self._read_session.close()
+                self._read_session = None
 
 
 class ResolveInfo(graphene.ResolveInfo):

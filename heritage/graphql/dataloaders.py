@@ -1,22 +1,25 @@
 """DataLoaders: one query per relation per request, whatever the page size.
 
-Loaders live on the request context (never shared across requests) and each batch opens its
-own short read session, because graphql-core resolves sibling fields concurrently and an
-``AsyncSession`` must not be used by two coroutines at once.
+Loaders live on the request context (never shared across requests) and run their batches on
+the request's read session one at a time (``RequestContext.read``), because graphql-core
+resolves sibling fields concurrently and an ``AsyncSession`` must not be used by two coroutines
+at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from graphene.utils.dataloader import DataLoader
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
-from heritage.db.session import SessionFactory
 from heritage.models import (
     ArchiveItem,
     ChangeRecord,
@@ -37,6 +40,9 @@ from heritage.models import (
 )
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+# Where a batch gets its session: the request's read session (``RequestContext.read``).
+SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 class _SessionLoader(DataLoader):
@@ -156,7 +162,10 @@ class ChangesByObjectLoader(_SessionLoader):
 
 
 class Loaders:
-    """Every loader of one request, created on first use."""
+    """Every loader of one request, created on first use.
+
+    The named relations are cached properties: resolvers ask for them once per node.
+    """
 
     def __init__(self, sessions: SessionFactory) -> None:
         self._sessions = sessions
@@ -189,7 +198,7 @@ class Loaders:
         )
         return loader
 
-    @property
+    @cached_property
     def latest_survey(self) -> LatestSurveyByObjectLoader:
         """LatestSurveyByObjectLoader."""
         loader: LatestSurveyByObjectLoader = self._get(
@@ -213,12 +222,12 @@ class Loaders:
         return loader
 
     # Named relations used by the object types.
-    @property
+    @cached_property
     def designations(self) -> RowsByKeyLoader[Designation]:
         """DesignationsByObjectLoader."""
         return self.rows(Designation, Designation.object_id, name="DesignationsByObjectLoader")
 
-    @property
+    @cached_property
     def surveys(self) -> RowsByKeyLoader[SurveyRecord]:
         """SurveysByObjectLoader, newest first."""
         return self.rows(
@@ -228,14 +237,14 @@ class Loaders:
             name="SurveysByObjectLoader",
         )
 
-    @property
+    @cached_property
     def mapping_records(self) -> RowsByKeyLoader[MappingRecord]:
         """MappingRecordsByObjectLoader."""
         return self.rows(
             MappingRecord, MappingRecord.object_id, name="MappingRecordsByObjectLoader"
         )
 
-    @property
+    @cached_property
     def deliverables(self) -> RowsByKeyLoader[MappingDeliverable]:
         """DeliverablesByMappingRecordLoader."""
         return self.rows(
@@ -244,22 +253,22 @@ class Loaders:
             name="DeliverablesByMappingRecordLoader",
         )
 
-    @property
+    @cached_property
     def plaques(self) -> RowsByKeyLoader[Plaque]:
         """PlaquesByObjectLoader."""
         return self.rows(Plaque, Plaque.object_id, name="PlaquesByObjectLoader")
 
-    @property
+    @cached_property
     def archive_items(self) -> RowsByKeyLoader[ArchiveItem]:
         """ArchiveItemsByObjectLoader."""
         return self.rows(ArchiveItem, ArchiveItem.object_id, name="ArchiveItemsByObjectLoader")
 
-    @property
+    @cached_property
     def interventions(self) -> RowsByKeyLoader[Intervention]:
         """InterventionsByObjectLoader."""
         return self.rows(Intervention, Intervention.object_id, name="InterventionsByObjectLoader")
 
-    @property
+    @cached_property
     def intervention_craftsmen(self) -> RowsByKeyLoader[InterventionCraftsman]:
         """CraftsmenByInterventionLoader (the assignment rows)."""
         return self.rows(
@@ -268,7 +277,7 @@ class Loaders:
             name="CraftsmenByInterventionLoader",
         )
 
-    @property
+    @cached_property
     def works_of_craftsman(self) -> RowsByKeyLoader[InterventionCraftsman]:
         """WorksByCraftsmanLoader (the assignment rows)."""
         return self.rows(
@@ -277,7 +286,7 @@ class Loaders:
             name="WorksByCraftsmanLoader",
         )
 
-    @property
+    @cached_property
     def incidents(self) -> RowsByKeyLoader[Incident]:
         """IncidentsByObjectLoader, newest first."""
         return self.rows(
@@ -287,27 +296,27 @@ class Loaders:
             name="IncidentsByObjectLoader",
         )
 
-    @property
+    @cached_property
     def status_changes(self) -> RowsByKeyLoader[StatusChange]:
         """StatusChangesByObjectLoader."""
         return self.rows(StatusChange, StatusChange.object_id, name="StatusChangesByObjectLoader")
 
-    @property
+    @cached_property
     def children(self) -> RowsByKeyLoader[HeritageObject]:
         """ChildrenByObjectLoader: the places and sites contained in each object."""
         return self.rows(HeritageObject, HeritageObject.parent_id, name="ChildrenByObjectLoader")
 
-    @property
+    @cached_property
     def objects(self) -> ByIdLoader[HeritageObject]:
         """HeritageObjectByIdLoader."""
         return self.by_id(HeritageObject)
 
-    @property
+    @cached_property
     def craftsmen(self) -> ByIdLoader[Craftsman]:
         """CraftsmanByIdLoader."""
         return self.by_id(Craftsman)
 
-    @property
+    @cached_property
     def users(self) -> ByIdLoader[User]:
         """UserByIdLoader."""
         return self.by_id(User)

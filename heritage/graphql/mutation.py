@@ -84,6 +84,7 @@ class RegistryMutation(graphene.Mutation):
                 await session.rollback()
                 return cls._failed(exc.problems)
         context.extras["committed"] = True
+        await context.after_write()
         return cls(
             errors=[],
             warnings=[

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from heritage.graphql.context import RequestContext
+from heritage.graphql.execution import RegistryExecutionContext, is_awaitable
 from heritage.graphql.limits import Limits, limit_rules
 from heritage.models import User
 from heritage.services.errors import ServiceError
@@ -78,7 +79,10 @@ class GraphQLView:
                 request_id=request_id,
                 user=user,
             )
-            results.append(await self.run(operation, context))
+            try:
+                results.append(await self.run(operation, context))
+            finally:
+                await context.close()
             if context.extras.get("committed"):
                 await state.after_commit()
         return JSONResponse(results if batch else results[0])
@@ -118,6 +122,8 @@ class GraphQLView:
             context_value=context,
             variable_values=variables,
             operation_name=operation.get("operationName"),
+            execution_context_class=RegistryExecutionContext,
+            is_awaitable=is_awaitable,
         )
         if not isinstance(result, ExecutionResult):
             result = await result

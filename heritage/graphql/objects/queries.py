@@ -11,6 +11,7 @@ from heritage.graphql.connection import PageRequest, build_connection, page_argu
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.ids import decode_id
 from heritage.graphql.objects.types import PlaceConnection, Site, SiteConnection
+from heritage.graphql.prefetch import prefetch_nodes
 from heritage.models import vocab
 from heritage.services import listing
 from heritage.services.listing import ObjectFilter
@@ -93,7 +94,9 @@ async def paged_objects(
         async with info.context.read() as session:
             return await listing.count(session, flt)
 
-    return build_connection(connection, rows, request, counter)
+    page = build_connection(connection, rows, request, counter)
+    await prefetch_nodes(info, [edge.node for edge in page.edges])
+    return page
 
 
 class ObjectQueries(graphene.ObjectType):

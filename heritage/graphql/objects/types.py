@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import graphene
@@ -14,6 +15,7 @@ from heritage.graphql import enums
 from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import column_fields, doc
+from heritage.graphql.prefetch import batched, ready
 from heritage.models.vocab import CoordinateVisibility, UserRole
 
 # Sensitive locations are shown to the public rounded to this many decimals (about 10 km).
@@ -113,6 +115,39 @@ PlaceColumns: Any = type(
 SiteColumns: Any = type("SiteColumns", (), column_fields(inspect(models.Site), _SITE_ONLY))
 
 
+@functools.lru_cache(maxsize=4096)
+def _region_name(code: str) -> str | None:
+    """The full name of a region (a list repeats a few codes; the table never changes)."""
+    try:
+        return regions.region_table().full_name(code)
+    except ValueError:
+        return None
+
+
+def _missing_sections(items: list[models.ArchiveItem]) -> list[models.vocab.ArchiveSection]:
+    filed = {item.section for item in items}
+    return [section for section in models.vocab.ArchiveSection if section not in filed]
+
+
+def _national_code(designations: list[models.Designation]) -> str | None:
+    for designation in designations:
+        if (
+            designation.designation_type == models.vocab.DesignationType.CPU_NATIONAL
+            and designation.status.is_in_force
+        ):
+            return designation.official_code
+    return None
+
+
+def _protection_level(designations: list[models.Designation]) -> Any:
+    levels = [
+        d.protection_level
+        for d in designations
+        if d.protection_level is not None and d.status.is_in_force
+    ]
+    return min(levels, key=lambda level: level.rank) if levels else None
+
+
 class ObjectFields(ObjectColumns):
     """Fields and resolvers shared by places and sites (mixed into the interface and types)."""
 
@@ -164,55 +199,48 @@ class ObjectFields(ObjectColumns):
 
     @staticmethod
     def resolve_region_name(root: models.HeritageObject, info: ResolveInfo) -> str | None:
-        if root.region_code is None:
-            return None
-        try:
-            return regions.region_table().full_name(root.region_code)
-        except ValueError:
-            return None
+        return None if root.region_code is None else _region_name(root.region_code)
 
     @staticmethod
     def resolve_location(root: models.HeritageObject, info: ResolveInfo) -> Location | None:
         return location_of(root, info)
 
     @staticmethod
-    async def resolve_parent(
-        root: models.HeritageObject, info: ResolveInfo
-    ) -> models.HeritageObject | None:
+    @batched
+    def resolve_parent(root: models.HeritageObject, info: ResolveInfo) -> Any:
         if root.parent_id is None:
             return None
-        parent: models.HeritageObject | None = await info.context.loaders.objects.load(
-            root.parent_id
-        )
-        return parent
+        return ready(info.context.loaders.objects.load(root.parent_id))
 
     @staticmethod
-    async def resolve_children(root: models.HeritageObject, info: ResolveInfo) -> Any:
-        return await info.context.loaders.children.load(root.id)
+    @batched
+    def resolve_children(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.children.load(root.id))
 
     @staticmethod
-    async def resolve_designations(root: models.HeritageObject, info: ResolveInfo) -> Any:
-        return await info.context.loaders.designations.load(root.id)
+    @batched
+    def resolve_designations(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.designations.load(root.id))
 
     @staticmethod
-    async def resolve_plaques(root: models.HeritageObject, info: ResolveInfo) -> Any:
-        return await info.context.loaders.plaques.load(root.id)
+    @batched
+    def resolve_plaques(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.plaques.load(root.id))
 
     @staticmethod
-    async def resolve_archive_items(root: models.HeritageObject, info: ResolveInfo) -> Any:
-        return await info.context.loaders.archive_items.load(root.id)
+    @batched
+    def resolve_archive_items(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.archive_items.load(root.id))
 
     @staticmethod
-    async def resolve_archive_missing_sections(
-        root: models.HeritageObject, info: ResolveInfo
-    ) -> list[Any]:
-        items = await info.context.loaders.archive_items.load(root.id)
-        filed = {item.section for item in items}
-        return [section for section in models.vocab.ArchiveSection if section not in filed]
+    @batched
+    def resolve_archive_missing_sections(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.archive_items.load(root.id), _missing_sections)
 
     @staticmethod
-    async def resolve_media(root: models.HeritageObject, info: ResolveInfo) -> Any:
-        return await info.context.loaders.media(models.MediaLink.object_id).load(root.id)
+    @batched
+    def resolve_media(root: models.HeritageObject, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.media(models.MediaLink.object_id).load(root.id))
 
     @staticmethod
     async def resolve_changes(root: models.HeritageObject, info: ResolveInfo) -> Any:
@@ -296,40 +324,34 @@ class Site(SiteColumns, ObjectFields, graphene.ObjectType):
         return obj if isinstance(obj, models.Site) else None
 
     @staticmethod
-    async def resolve_national_code(root: models.Site, info: ResolveInfo) -> str | None:
-        for designation in await info.context.loaders.designations.load(root.id):
-            if (
-                designation.designation_type == models.vocab.DesignationType.CPU_NATIONAL
-                and designation.status.is_in_force
-            ):
-                code: str | None = designation.official_code
-                return code
-        return None
+    @batched
+    def resolve_national_code(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.designations.load(root.id), _national_code)
 
     @staticmethod
-    async def resolve_protection_level(root: models.Site, info: ResolveInfo) -> Any:
-        levels = [
-            d.protection_level
-            for d in await info.context.loaders.designations.load(root.id)
-            if d.protection_level is not None and d.status.is_in_force
-        ]
-        return min(levels, key=lambda level: level.rank) if levels else None
+    @batched
+    def resolve_protection_level(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.designations.load(root.id), _protection_level)
 
     @staticmethod
-    async def resolve_surveys(root: models.Site, info: ResolveInfo) -> Any:
-        return await info.context.loaders.surveys.load(root.id)
+    @batched
+    def resolve_surveys(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.surveys.load(root.id))
 
     @staticmethod
-    async def resolve_latest_survey(root: models.Site, info: ResolveInfo) -> Any:
-        return await info.context.loaders.latest_survey.load(root.id)
+    @batched
+    def resolve_latest_survey(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.latest_survey.load(root.id))
 
     @staticmethod
-    async def resolve_mapping_records(root: models.Site, info: ResolveInfo) -> Any:
-        return await info.context.loaders.mapping_records.load(root.id)
+    @batched
+    def resolve_mapping_records(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.mapping_records.load(root.id))
 
     @staticmethod
-    async def resolve_interventions(root: models.Site, info: ResolveInfo) -> Any:
-        return await info.context.loaders.interventions.load(root.id)
+    @batched
+    def resolve_interventions(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.interventions.load(root.id))
 
     @staticmethod
     async def resolve_incidents(root: models.Site, info: ResolveInfo) -> Any:
@@ -338,8 +360,9 @@ class Site(SiteColumns, ObjectFields, graphene.ObjectType):
         return await info.context.loaders.incidents.load(root.id)
 
     @staticmethod
-    async def resolve_status_changes(root: models.Site, info: ResolveInfo) -> Any:
-        return await info.context.loaders.status_changes.load(root.id)
+    @batched
+    def resolve_status_changes(root: models.Site, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.status_changes.load(root.id))
 
 
 StatusChangeColumns: Any = type(

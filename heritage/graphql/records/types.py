@@ -14,6 +14,7 @@ from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import columns_mixin
 from heritage.graphql.nodes import ModelNode
+from heritage.graphql.prefetch import batched, ready
 from heritage.web.links import plaque_print_url
 
 
@@ -36,12 +37,14 @@ class RecordFields:
     media_target: Any = None
 
     @staticmethod
-    async def resolve_heritage_object(root: Any, info: ResolveInfo) -> Any:
-        return await info.context.loaders.objects.load(root.object_id)
+    @batched
+    def resolve_heritage_object(root: Any, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.objects.load(root.object_id))
 
     @classmethod
-    async def resolve_media(cls, root: Any, info: ResolveInfo) -> Any:
-        return await info.context.loaders.media(cls.media_target).load(root.id)
+    @batched
+    def resolve_media(cls, root: Any, info: ResolveInfo) -> Any:
+        return ready(info.context.loaders.media(cls.media_target).load(root.id))
 
 
 SurveyColumns: Any = columns_mixin(

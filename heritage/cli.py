@@ -20,6 +20,7 @@ from heritage.models.vocab import UserRole
 from heritage.services.errors import ServiceError
 from heritage.services.users import TokenCreate, UserCreate, create_token, create_user, user_by_name
 from heritage.settings import Settings, SettingsError, load_settings
+from heritage.transfer.commands import register_commands as register_transfer_commands
 
 T = TypeVar("T")
 
@@ -204,6 +205,9 @@ def token_create(
     raw = run_in_session(_create)
     typer.echo(raw)
     typer.secho("store it now: it is not shown again", fg=typer.colors.YELLOW, err=True)
+
+
+register_transfer_commands(app, settings=settings, actor=cli_actor)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from heritage.db.session import make_session_factory
 from heritage.graphql.schema import build_schema
 from heritage.graphql.view import GraphQLView
 from heritage.settings import Settings
+from heritage.transfer.web import export_objects_csv, export_objects_geojson
 from heritage.web import graphiql
 from heritage.web.media import media_routes
 from heritage.web.media_store import MediaStore
@@ -48,6 +49,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", graphiql.graphiql_page, methods=["GET"]),
         graphiql.static_mount(),
         *media_routes(),
+        Route("/export/objects.csv", export_objects_csv, methods=["GET"]),
+        Route("/export/objects.geojson", export_objects_geojson, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

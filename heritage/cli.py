@@ -17,6 +17,7 @@ from heritage.db import migrate
 from heritage.db.engine import create_engine
 from heritage.db.session import make_session_factory
 from heritage.models.vocab import UserRole
+from heritage.search.cli import search_app
 from heritage.services.errors import ServiceError
 from heritage.services.users import TokenCreate, UserCreate, create_token, create_user, user_by_name
 from heritage.settings import Settings, SettingsError, load_settings
@@ -33,6 +34,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 schema_app = typer.Typer(help="The GraphQL schema.")
 app.add_typer(schema_app, name="schema")
+app.add_typer(search_app, name="search")
 media_app = typer.Typer(help="The media store.")
 app.add_typer(media_app, name="media")
 

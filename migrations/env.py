@@ -11,9 +11,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import heritage.models  # noqa: F401  (registers every table)
 from heritage.db.base import Base
+from heritage.models.search import is_unmapped_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # The FTS5 table of the embedded search index is created by its migration, not the models.
+    return not (type_ == "table" and name is not None and is_unmapped_table(name))
 
 
 def _configure(connection: Connection) -> None:
@@ -25,6 +31,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=False,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

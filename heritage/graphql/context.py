@@ -19,6 +19,7 @@ from heritage.settings import Settings
 
 if TYPE_CHECKING:
     from heritage.graphql.dataloaders import Loaders
+    from heritage.search.service import SearchService
 
 
 @dataclass
@@ -30,6 +31,7 @@ class RequestContext:
     write_sessions: SessionFactory
     request_id: str
     user: User | None = None
+    search: SearchService | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     _loaders: Loaders | None = None
     _read_session: AsyncSession | None = None

@@ -17,6 +17,7 @@ from heritage.graphql.objects.mutations import ObjectMutations
 from heritage.graphql.objects.queries import ObjectQueries
 from heritage.graphql.records.mutations import RecordMutations
 from heritage.graphql.records.queries import RecordQueries
+from heritage.graphql.search.queries import SearchQueries
 from heritage.graphql.works.mutations import WorksMutations
 from heritage.graphql.works.queries import WorksQueries
 
@@ -27,6 +28,7 @@ class Query(
     WorksQueries,
     HistoryQueries,
     AccountQueries,
+    SearchQueries,
     graphene.ObjectType,
 ):
     """Read the registry: places, sites, designations and their histories.

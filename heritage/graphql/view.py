@@ -78,6 +78,7 @@ class GraphQLView:
                 write_sessions=state.write_sessions,
                 request_id=request_id,
                 user=user,
+                search=state.search,
             )
             try:
                 results.append(await self.run(operation, context))

@@ -13,6 +13,7 @@ from heritage.models.records import (
     Plaque,
     SurveyRecord,
 )
+from heritage.models.search import SearchCounter, SearchEntry
 from heritage.models.users import ApiToken, User
 from heritage.models.works import Craftsman, Intervention, InterventionCraftsman
 
@@ -33,6 +34,8 @@ __all__ = [
     "MediaLink",
     "Place",
     "Plaque",
+    "SearchCounter",
+    "SearchEntry",
     "SearchOutbox",
     "Site",
     "StatusChange",

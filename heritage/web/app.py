@@ -16,6 +16,7 @@ from heritage.db.engine import create_engine
 from heritage.db.session import make_session_factory
 from heritage.graphql.schema import build_schema
 from heritage.graphql.view import GraphQLView
+from heritage.search.service import SearchService
 from heritage.settings import Settings
 from heritage.transfer.web import export_objects_csv, export_objects_geojson
 from heritage.web import graphiql
@@ -30,16 +31,21 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = create_engine(settings)
+        search = SearchService.open(settings, engine)
         state = AppState(
             settings=settings,
             engine=engine,
             read_sessions=make_session_factory(engine),
             write_sessions=make_session_factory(engine, write=True),
             media=MediaStore.open(settings),
+            search=search,
+            after_commit=search.after_commit,
         )
+        search.start()
         try:
             yield {"app_state": state}
         finally:
+            await search.close()
             await engine.dispose()
 
     graphql = GraphQLView(build_schema().graphql_schema)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heritage.db.session import SessionFactory
+from heritage.search.service import SearchService
 from heritage.settings import Settings
 from heritage.web.media_store import MediaStore
 
@@ -29,4 +30,5 @@ class AppState:
     read_sessions: SessionFactory
     write_sessions: SessionFactory
     media: MediaStore
+    search: SearchService | None = None
     after_commit: Callable[[], Awaitable[None]] = field(default=_nothing)

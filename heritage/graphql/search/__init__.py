@@ -1,0 +1,1 @@
+"""GraphQL: search of places and sites."""

@@ -101,7 +101,7 @@ async def import_file(
     converter = RowConverter(mapping)
     with source:
         try:
-            records = source.records()
+            source.read_header()
         except SourceError as exc:
             return _file_error(summary, report, exc)
         missing = converter.missing_columns(source.columns) if summary.format == "csv" else []
@@ -117,16 +117,16 @@ async def import_file(
             if workers == "auto":
                 workers = 1 if source.size > PARALLEL_THRESHOLD_BYTES else 0
             converted = (
-                converted_in_worker(records, mapping, batch_size)
+                converted_in_worker(source, mapping, batch_size)
                 if workers
-                else converted_in_process(records, converter, batch_size)
+                else converted_in_process(source, converter, batch_size)
             )
             async with contextlib.aclosing(converted) as converted_batches:
-                async for batch in converted_batches:
+                async for batch, position in converted_batches:
                     summary.rows += len(batch)
                     await _write(writer, batch, report)
                     if progress is not None:
-                        progress(source.position, source.size, summary.rows)
+                        progress(position, source.size, summary.rows)
             for issue in await writer.finish():
                 report.add(issue)
             if progress is not None:

@@ -27,11 +27,12 @@ from typing import Any, cast
 
 from pydantic import Field, ValidationError
 
+from heritage.db.history import snapshot_of_values
 from heritage.domain import regions
 from heritage.domain.dating import Dating, parse_dating
 from heritage.domain.errors import DomainValueError
 from heritage.domain.official_codes import parse_national_code
-from heritage.models import Designation, HeritageObject
+from heritage.models import Designation, HeritageObject, Place, Site
 from heritage.models.vocab import (
     AnnouncementKind,
     DesignationStatus,
@@ -70,6 +71,7 @@ from heritage.transfer.sources import Record
 DIVISION_TABLE_AS_OF = dt.date(2023, 6, 30)
 
 _DEFAULT_SPLIT = ";；|"
+_JSON_LEFT_OUT = ("boundary",)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -110,6 +112,10 @@ class PlannedRow:
     designation_values: dict[str, Any] | None = None
     designation_given: set[str] = field(default_factory=set)
     merged_item: bool = False
+    # The change records' "after" of the new rows, as the history hook would write them (with
+    # the ids, known once inserted): computed here, so a worker process does this work too.
+    object_snapshot: dict[str, Any] = field(default_factory=dict)
+    designation_snapshot: dict[str, Any] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -383,6 +389,18 @@ class RowConverter:
             self._designation(obj, designation[0], designation[1], row)
         if row.key is not None and mapping.key is not None:
             row.match_key = self._match_key(row)
+        if row.ok:
+            self._snapshots(row)
+
+    def _snapshots(self, row: PlannedRow) -> None:
+        model = Site if row.record_type == "site" else Place
+        row.object_snapshot = snapshot_of_values(model, row.object_values)
+        # A JSON column given None would store JSON null; left out of the INSERT it is SQL
+        # NULL, as the ORM writes it. No import fills these.
+        for column in _JSON_LEFT_OUT:
+            row.object_values.pop(column, None)
+        if row.designation_values is not None:
+            row.designation_snapshot = snapshot_of_values(Designation, row.designation_values)
 
     def _match_key(self, row: PlannedRow) -> str | None:
         assert self.mapping.key is not None

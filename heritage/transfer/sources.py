@@ -125,6 +125,7 @@ class Source:
             self.close()
             raise
         self.columns: list[str] = []
+        self._records: Iterator[Record] | None = None
         # Lines that did not decode, with the offending bytes (consumed as records are read).
         self._bad_lines: dict[int, str] = {}
 
@@ -172,11 +173,19 @@ class Source:
                 )
         return issues
 
+    def read_header(self) -> None:
+        """Read the CSV header now (:attr:`columns`), so the file can be checked first.
+
+        Raises:
+            SourceError: the file is empty, or its header is not CSV or does not decode.
+        """
+        self.records()
+
     def records(self) -> Iterator[Record]:
-        """The file's records, in order."""
-        if self.format == "csv":
-            return self._csv_records()
-        return self._jsonl_records()
+        """The file's records, in order (one iterator per file)."""
+        if self._records is None:
+            self._records = self._csv_records() if self.format == "csv" else self._jsonl_records()
+        return self._records
 
     def _csv_records(self) -> Iterator[Record]:
         """Read the header now (so :attr:`columns` is known), then the rows lazily."""

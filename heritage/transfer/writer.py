@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from heritage.context import Actor
-from heritage.db.history import change_values, outbox_values, snapshot_of_values
-from heritage.models import ChangeRecord, Designation, HeritageObject, Place, SearchOutbox, Site
+from heritage.db.history import change_values, outbox_values
+from heritage.models import ChangeRecord, Designation, HeritageObject, SearchOutbox, Site
 from heritage.models.vocab import (
     AnnouncementKind,
     ChangeAction,
@@ -49,7 +49,7 @@ IN_FORCE = (DesignationStatus.ACTIVE, DesignationStatus.ENDANGERED)
 _KEYS_TABLE = "heritage_import_keys"
 _MERGED_SUFFIXES = ("增补点",)
 _BOOKKEEPING = frozenset({"version", "created_at", "updated_at"})
-_JSON_LEFT_OUT = frozenset({"boundary"})
+_SQLITE_CACHE = -65536  # KiB: 64 MiB
 
 
 @dataclass
@@ -70,6 +70,7 @@ class Writer:
         self.mapping = mapping
         self.actor = actor
         self.counts = WriteCounts()
+        self._sqlite_cache: int | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -82,11 +83,19 @@ class Writer:
             )
         )
         await self.session.execute(text(f"DELETE FROM {_KEYS_TABLE}"))
+        if self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
+            # A long transaction touches many index pages; a larger page cache (bounded)
+            # keeps them in memory instead of spilling them to the log and reading them back.
+            result = await self.session.execute(text("PRAGMA cache_size"))
+            self._sqlite_cache = int(result.scalar() or -2000)
+            await self.session.execute(text(f"PRAGMA cache_size = {_SQLITE_CACHE}"))
 
     async def finish(self) -> list[Issue]:
         """Link merged items to their parents; drop the key table. Returns issues to report."""
         issues = await self._link_merged_items()
         await self.session.execute(text(f"DROP TABLE IF EXISTS {_KEYS_TABLE}"))
+        if self._sqlite_cache is not None:
+            await self.session.execute(text(f"PRAGMA cache_size = {self._sqlite_cache}"))
         return issues
 
     # -- batches -----------------------------------------------------------------------------
@@ -345,38 +354,34 @@ class Writer:
     # -- new records -------------------------------------------------------------------------
 
     async def _insert(self, rows: list[PlannedRow]) -> None:
-        object_rows = [dict(row.object_values) for row in rows]
-        # A JSON column given None would store JSON null; left out, it is SQL NULL as the
-        # ORM writes it. No import fills these.
-        insert_rows = [
-            {k: v for k, v in values.items() if k not in _JSON_LEFT_OUT} for values in object_rows
-        ]
+        object_rows = [row.object_values for row in rows]
         # RETURNING in any order (a multi-row INSERT per batch), matched back by the unique
         # public id; asking for the parameters' order makes SQLite insert row by row.
         table = cast(Table, HeritageObject.__table__)
         result = await self.session.execute(
-            insert(table).returning(table.c.id, table.c.public_id), insert_rows
+            insert(table).returning(table.c.id, table.c.public_id), object_rows
         )
         id_of = {public_id: object_id for object_id, public_id in result.all()}
         object_ids = [id_of[values["public_id"]] for values in object_rows]
         changes = []
-        for object_id, values in zip(object_ids, object_rows, strict=True):
-            values["id"] = object_id
+        for object_id, row in zip(object_ids, rows, strict=True):
             changes.append(
                 change_values(
                     self.actor,
                     ChangeAction.CREATE,
                     "heritage_object",
                     object_id,
-                    values.get("version"),
+                    row.object_values.get("version"),
                     None,
-                    snapshot_of_values(Site if values["record_type"] == "site" else Place, values),
+                    {"id": object_id, **row.object_snapshot},
                 )
             )
         designation_rows = []
+        snapshots = {}
         for object_id, row in zip(object_ids, rows, strict=True):
             if row.designation_values is not None:
                 designation_rows.append({**row.designation_values, "object_id": object_id})
+                snapshots[object_id] = row.designation_snapshot
         if designation_rows:
             dtable = cast(Table, Designation.__table__)
             result = await self.session.execute(
@@ -385,8 +390,8 @@ class Writer:
             # One designation per new record: the record's id tells them apart.
             designation_of = {object_id: d_id for d_id, object_id in result.all()}
             for values in designation_rows:
-                designation_id = designation_of[values["object_id"]]
-                values["id"] = designation_id
+                object_id = values["object_id"]
+                designation_id = designation_of[object_id]
                 changes.append(
                     change_values(
                         self.actor,
@@ -395,7 +400,7 @@ class Writer:
                         designation_id,
                         values.get("version"),
                         None,
-                        snapshot_of_values(Designation, values),
+                        {"id": designation_id, "object_id": object_id, **snapshots[object_id]},
                     )
                 )
         # Core inserts on the tables, as the history hook does (not the ORM's bulk path).

@@ -306,3 +306,20 @@ async def test_the_report_is_machine_readable_in_each_format(
         assert last["summary"]["refused"] == 1
     assert str(issue["line"]) == "2"
     assert (issue["field"], issue["code"], issue["value"]) == ("经度", "NUMBER_INVALID", "abc")
+
+
+async def test_rows_converted_in_a_worker_process_are_imported_alike(
+    session: AsyncSession, tmp_path: Path, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("the conversion does not depend on the database")
+    bad = row(**{"编号": "B1", "经度": "abc"})
+    path = write_csv(tmp_path / "list.csv", [*GOOD_ROWS, bad])
+
+    outcome = await run_import(
+        session, path, list_mapping(), tmp_path, workers=1, batch_size=2, skip_invalid=True
+    )
+
+    assert (outcome.summary.created, outcome.summary.refused) == (3, 1)
+    assert outcome.codes_at(5) == {"NUMBER_INVALID"}
+    assert len(set(await session.scalars(select(Site.public_id)))) == 3

@@ -18,7 +18,9 @@ Both answers are checked to be equal before timing. Requests alternate between t
 endpoints; after a warm-up, p50/p95/mean over ``--runs`` requests each are printed with the
 ratio GraphQL / hand-built (target: at most 2), the server's CPU time per request (steadier
 than latency on a busy machine) and the SQL statements each request made.
-``--profile`` instead profiles the GraphQL request in-process with cProfile.
+The server is prepared as ``heritage serve`` prepares it (garbage collector tuned, see
+``heritage.web.serving``); ``--default-gc`` keeps CPython's settings. ``--profile`` instead
+profiles the GraphQL request in-process with cProfile.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ from heritage.services.plaques import PlaqueCreate, install_plaque
 from heritage.services.surveys import SurveyCreate, add_survey
 from heritage.settings import Settings
 from heritage.web.app import create_app
+from heritage.web.serving import tune_garbage_collector
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILDINGS = 120
@@ -414,11 +417,14 @@ def benchmark_app(database_url: str) -> tuple[Starlette, PerRequest]:
     return app, PerRequest(app)
 
 
-def serve(database_url: str, port: int) -> None:
-    """The child process: uvicorn on 127.0.0.1 without access logs."""
+def serve(database_url: str, port: int, tuned: bool) -> None:
+    """The child process: uvicorn on 127.0.0.1 without access logs, prepared as by
+    ``heritage serve`` (garbage collector tuned) unless ``tuned`` is false."""
     import uvicorn
 
     _, app = benchmark_app(database_url)
+    if tuned:
+        tune_garbage_collector()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -430,10 +436,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str) -> Iterator[str]:
+def running_server(database_url: str, tuned: bool) -> Iterator[str]:
     """Start the child process and wait for ``/health``; stop it afterwards."""
     port = _free_port()
-    child = subprocess.Popen([sys.executable, __file__, "serve", database_url, str(port)], cwd=ROOT)
+    command = [sys.executable, __file__, "serve", database_url, str(port), str(tuned)]
+    child = subprocess.Popen(command, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -564,25 +571,32 @@ async def run(args: argparse.Namespace) -> None:
                 await profile(urls["sqlite"], args.runs)
                 return
             load = "/".join(f"{value:.1f}" for value in os.getloadavg())
+            collector = "CPython's defaults" if args.default_gc else "tuned as by heritage serve"
             print(f"load average {load} on {os.cpu_count()} cores; {args.runs} runs each")
+            print(f"server: uvicorn on 127.0.0.1, garbage collector {collector}")
             print(
                 f"{'backend':<11}{'endpoint':<12}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}"
                 f"{'cpu p50':>9}{'statements':>12}"
             )
             for backend, url in urls.items():
-                with running_server(url) as server:
+                with running_server(url, tuned=not args.default_gc) as server:
                     timings = await asyncio.to_thread(measure, server, args.runs, args.warmup)
                 report(backend, timings)
 
 
 def main() -> None:
     if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2], int(sys.argv[3]))
+        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "True")
         return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="timed requests per endpoint")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per endpoint")
     parser.add_argument("--profile", action="store_true", help="cProfile the GraphQL path")
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep CPython's garbage-collector settings instead of those of heritage serve",
+    )
     asyncio.run(run(parser.parse_args()))
 
 

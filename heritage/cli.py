@@ -115,10 +115,13 @@ def serve(
     import uvicorn
 
     from heritage.web.app import create_app
+    from heritage.web.serving import tune_garbage_collector
 
     config = settings()
+    web_app = create_app(config)
+    tune_garbage_collector()
     uvicorn.run(
-        create_app(config),
+        web_app,
         host=host or config.host,
         port=port or config.port,
         log_level=config.log_level.lower(),

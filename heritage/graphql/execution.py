@@ -12,25 +12,34 @@ an ``AttributeError`` for every string, number and row. So:
 * :func:`is_awaitable` gives graphql-core's answer memoised by type.
 
 Everything else (objects, lists, fields with resolvers or arguments) takes graphql-core's path.
+And :class:`ValidatedDocuments` keeps the parsed documents that passed the specification's
+rules: clients send the same few query texts again and again.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import partial
 from types import GeneratorType
 from typing import Any, cast
 
 from graphene.types.resolver import dict_or_attr_resolver
 from graphql import (
+    DocumentNode,
     ExecutionContext,
     FieldNode,
+    GraphQLError,
     GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     Undefined,
     is_leaf_type,
     located_error,
+    parse,
+    specified_rules,
+    validate,
 )
 from graphql.pyutils import Path
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
@@ -120,3 +129,31 @@ class RegistryExecutionContext(ExecutionContext):
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, parent_type.fields[node.name.value].type, path)
             return None
+
+
+class ValidatedDocuments:
+    """Parsed documents that passed the specification's validation rules, by query text.
+
+    Least recently used ones go first; invalid and very long texts are never kept. Rules that
+    depend on the variables (the limits) are not part of this and run on every request.
+    """
+
+    def __init__(self, schema: GraphQLSchema, size: int = 256, longest: int = 20_000) -> None:
+        self.schema = schema
+        self.size = size
+        self.longest = longest
+        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def get(self, text: str) -> tuple[DocumentNode, list[GraphQLError]]:
+        """The document and its validation problems; raises ``GraphQLError`` if unparsable."""
+        document = self._documents.get(text)
+        if document is not None:
+            self._documents.move_to_end(text)
+            return document, []
+        document = parse(text)
+        problems = validate(self.schema, document, specified_rules)
+        if not problems and len(text) <= self.longest:
+            self._documents[text] = document
+            if len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+        return document, problems

@@ -105,9 +105,11 @@ async def _prefetch(
             continue
         results = [field.resolve(root, info) for root in roots]
         started.append((get_named_type(field.type), field_nodes, results))
-    pending = [r for _, _, results in started for r in results if isinstance(r, asyncio.Future)]
-    if pending:
-        await asyncio.gather(*pending, return_exceptions=True)
+    # A batch settles all its futures at once: wait on each unsettled one, not on all of them.
+    for _, _, results in started:
+        for result in results:
+            if isinstance(result, asyncio.Future) and not result.done():
+                await asyncio.wait((result,))
     await asyncio.gather(
         *(
             _prefetch(info, child, field_nodes, list(_values(results)))

@@ -16,15 +16,17 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     execute,
-    parse,
-    specified_rules,
     validate,
 )
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from heritage.graphql.context import RequestContext
-from heritage.graphql.execution import RegistryExecutionContext, is_awaitable
+from heritage.graphql.execution import (
+    RegistryExecutionContext,
+    ValidatedDocuments,
+    is_awaitable,
+)
 from heritage.graphql.limits import Limits, limit_rules
 from heritage.models import User
 from heritage.services.errors import ServiceError
@@ -42,6 +44,7 @@ class GraphQLView:
     def __init__(self, schema: GraphQLSchema, limits: Limits | None = None) -> None:
         self.schema = schema
         self.limits = limits or Limits()
+        self.documents = ValidatedDocuments(schema)
 
     async def handle(self, request: Request) -> Response:
         """The Starlette endpoint."""
@@ -104,12 +107,12 @@ class GraphQLView:
                 [GraphQLError("'variables' must be an object", extensions={"code": "BAD_REQUEST"})]
             )
         try:
-            document = parse(operation["query"])
+            document, problems = self.documents.get(operation["query"])
         except GraphQLError as error:
             error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
             return _errors([error])
-        rules = [*specified_rules, *limit_rules(self.limits, variables)]
-        problems = validate(self.schema, document, rules)
+        if not problems:
+            problems = validate(self.schema, document, limit_rules(self.limits, variables))
         if problems:
             for problem in problems:
                 problem.extensions = {

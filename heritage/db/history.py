@@ -152,13 +152,24 @@ def snapshot_of_values(model: type[Base], values: Mapping[str, Any]) -> dict[str
         if key not in values:
             continue
         value = values[key]
-        # Plain scalars (most columns) are stored as they are; the rest as _snapshot does.
-        plain = value is None or type(value) in _PLAIN
-        snapshot[key] = value if plain and key not in redacted else _jsonable(model, key, value)
+        kind = type(value)
+        # Plain scalars and enum codes (most columns) directly; the rest as _snapshot does.
+        if key in redacted:
+            snapshot[key] = _jsonable(model, key, value)
+        elif value is None or kind in _PLAIN:
+            snapshot[key] = value
+        elif kind in _ENUMS:
+            snapshot[key] = value.value
+        else:
+            if isinstance(value, enum.Enum):
+                _ENUMS.add(kind)
+            snapshot[key] = _jsonable(model, key, value)
     return snapshot
 
 
 _PLAIN = frozenset({str, int, float, bool})
+# Enum classes met so far: bulk writes snapshot thousands of their members.
+_ENUMS: set[type] = set()
 
 
 @functools.cache

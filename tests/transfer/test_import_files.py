@@ -323,3 +323,31 @@ async def test_rows_converted_in_a_worker_process_are_imported_alike(
     assert (outcome.summary.created, outcome.summary.refused) == (3, 1)
     assert outcome.codes_at(5) == {"NUMBER_INVALID"}
     assert len(set(await session.scalars(select(Site.public_id)))) == 3
+
+
+async def test_bulk_change_records_have_the_shape_the_history_hook_writes(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    from heritage.db.history import _snapshot
+
+    path = write_csv(tmp_path / "list.csv", GOOD_ROWS[:1])
+    await run_import(session, path, list_mapping(), tmp_path)
+    session.expunge_all()
+    site = await session.scalar(select(Site))
+    designation = await session.scalar(select(Designation))
+    assert site is not None
+    assert designation is not None
+
+    for obj, table in ((site, "heritage_object"), (designation, "designation")):
+        record = await session.scalar(
+            select(ChangeRecord).where(
+                ChangeRecord.object_type == table, ChangeRecord.object_id == obj.id
+            )
+        )
+        assert record is not None
+        assert (record.action, record.object_version, record.before) == (
+            ChangeAction.CREATE,
+            1,
+            None,
+        )
+        assert record.after == _snapshot(obj)

@@ -1,8 +1,6 @@
 """Tests for coordinate systems and GCJ-02/BD-09 conversion."""
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +15,9 @@ from heritage.domain.crs import (
     validate_point,
 )
 from heritage.domain.errors import DomainValueError
+from tests.support.national_sites import national_site_rows
 
 CS = CoordinateSystem
-SITES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "national-key-sites.jsonl"
 
 # Reference values of the published algorithm, as quoted by several independent ports.
 WGS_IN = (116.404, 39.915)
@@ -117,10 +115,8 @@ def test_real_gcj02_point_shifts_by_a_few_hundred_metres() -> None:
 
 
 def test_all_real_points_convert_and_round_trip() -> None:
-    if not SITES.exists():
-        pytest.skip(f"real data not found at {SITES}")
     # given
-    rows = [json.loads(line) for line in SITES.read_text(encoding="utf-8").splitlines()]
+    rows = list(national_site_rows())
     points = [(r["lon_gcj02"], r["lat_gcj02"]) for r in rows if r["lon_gcj02"] is not None]
 
     # when

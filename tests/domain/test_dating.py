@@ -1,25 +1,20 @@
 """Tests for free-text dating, including the eras of the national key-site list."""
 
 import datetime as dt
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from heritage.domain.dating import Dating, parse_dating, try_parse_dating, validate_era_range
 from heritage.domain.errors import DomainValueError
 from heritage.domain.periods import Period
+from tests.support.national_sites import national_site_rows
 
 P = Period
-SITES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "national-key-sites.jsonl"
 
 
 def _eras() -> list[str]:
-    if not SITES.exists():
-        pytest.skip(f"real data not found at {SITES}")
-    with SITES.open(encoding="utf-8") as f:
-        return [json.loads(line)["era"] for line in f]
+    return [row["era"] for row in national_site_rows()]
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,6 @@
 """Tests for name normalisation and pinyin keys."""
 
-import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +14,7 @@ from heritage.domain.names import (
     pinyin_keys,
     pinyin_syllables,
 )
-
-SITES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "national-key-sites.jsonl"
+from tests.support.national_sites import national_site_rows
 
 
 @pytest.mark.parametrize(
@@ -110,10 +107,8 @@ def test_overrides_are_well_formed() -> None:
 
 
 def test_all_real_names_are_keyed_quickly() -> None:
-    if not SITES.exists():
-        pytest.skip(f"real data not found at {SITES}")
     # given
-    names = [json.loads(line)["name"] for line in SITES.read_text(encoding="utf-8").splitlines()]
+    names = [row["name"] for row in national_site_rows()]
     pinyin_keys("预热")
 
     # when

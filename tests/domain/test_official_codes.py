@@ -1,8 +1,5 @@
 """Tests for 国保 numbers and document numbers."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from heritage.domain.errors import DomainValueError
@@ -15,8 +12,7 @@ from heritage.domain.official_codes import (
     parse_national_code,
     validate_national_code,
 )
-
-SITES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "national-key-sites.jsonl"
+from tests.support.national_sites import national_site_rows
 
 
 def test_parse_full_code() -> None:
@@ -99,10 +95,8 @@ def test_validate_refuses_bad_category(category: int | str) -> None:
 
 
 def test_every_real_number_validates_against_its_category() -> None:
-    if not SITES.exists():
-        pytest.skip(f"real data not found at {SITES}")
     # given
-    rows = [json.loads(line) for line in SITES.read_text(encoding="utf-8").splitlines()]
+    rows = list(national_site_rows())
 
     # when
     codes: list[NationalCode] = []

@@ -1,8 +1,6 @@
 """Tests for division codes and name resolution."""
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +17,7 @@ from heritage.domain.regions import (
     resolve_name,
     validate_region_code,
 )
-
-SITES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "national-key-sites.jsonl"
+from tests.support.national_sites import national_site_rows
 
 
 def test_shipped_table_sizes() -> None:
@@ -226,10 +223,8 @@ def test_table_rejects_alias_to_unknown_code() -> None:
 
 
 def test_real_rows_resolution_rate() -> None:
-    if not SITES.exists():
-        pytest.skip(f"real data not found at {SITES}")
     # given
-    rows = [json.loads(line) for line in SITES.read_text(encoding="utf-8").splitlines()]
+    rows = list(national_site_rows())
     table = region_table()
 
     # when

@@ -107,6 +107,9 @@ def _to_simplified(text: str) -> str:
     )
 
 
+# Pure and costly (OpenCC is pure Python): pinyin_keys and the search index normalise each name
+# more than once, so remember recent results.
+@functools.lru_cache(maxsize=8192)
 def normalise_han(text: str) -> str:
     """Canonical written form of a name for indexing and matching (see the module docstring).
 

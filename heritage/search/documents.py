@@ -5,8 +5,8 @@ embedded backend keeps its text keys and point (:mod:`heritage.models.search`). 
 designations follow :mod:`heritage.services.listing` exactly (designations in force; a plaque
 that is not missing), so filters and facets count the same records everywhere.
 
-A batch costs five queries whatever its size: the records, their designations in force, and
-one query per flag.
+A batch costs five queries whatever its size: the records' columns, their designations in
+force, and one query per flag.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from heritage.models import Designation, HeritageObject, Site
-from heritage.models.vocab import CoordinateVisibility
+from heritage.models import Designation, HeritageObject
+from heritage.models.vocab import CoordinateVisibility, ObjectKind, ObjectStatus
 from heritage.search.keys import name_keys
 from heritage.search.request import SENSITIVE_DECIMALS, UNDATED_SORT_YEAR
 from heritage.services.listing import IN_FORCE, ObjectFilter, conditions
@@ -44,34 +44,98 @@ class Document:
         return str(self.body["hash"])
 
 
+_TABLE: Table = HeritageObject.__table__  # type: ignore[assignment]
+
+#: The columns a document is built from (a Core select: no ORM objects to build).
+_COLUMNS = [
+    HeritageObject.id,
+    HeritageObject.record_type,
+    HeritageObject.kind,
+    HeritageObject.name,
+    HeritageObject.alt_names,
+    HeritageObject.status,
+    HeritageObject.region_code,
+    HeritageObject.era_start_year,
+    HeritageObject.era_end_year,
+    HeritageObject.lat,
+    HeritageObject.lon,
+    HeritageObject.coordinate_visibility,
+    HeritageObject.parent_id,
+    # The table's columns, not Site's attributes: those would add "record_type = 'site'".
+    _TABLE.c.category,
+    _TABLE.c.condition,
+]
+
+
+class Record(Protocol):
+    """What a document is built from: a row of :data:`_COLUMNS` (or a place or site)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def record_type(self) -> str: ...
+
+    @property
+    def kind(self) -> ObjectKind: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def alt_names(self) -> list[Any] | None: ...
+
+    @property
+    def status(self) -> ObjectStatus: ...
+
+    @property
+    def region_code(self) -> str | None: ...
+
+    @property
+    def era_start_year(self) -> int | None: ...
+
+    @property
+    def era_end_year(self) -> int | None: ...
+
+    @property
+    def lat(self) -> float | None: ...
+
+    @property
+    def lon(self) -> float | None: ...
+
+    @property
+    def coordinate_visibility(self) -> CoordinateVisibility: ...
+
+    @property
+    def parent_id(self) -> int | None: ...
+
+
 async def build_documents(session: AsyncSession, ids: Sequence[int]) -> dict[int, Document]:
     """Documents of the records with these ids (ids of no record are left out)."""
     if not ids:
         return {}
-    objects = (
-        await session.scalars(select(HeritageObject).where(HeritageObject.id.in_(list(ids))))
-    ).all()
-    return await _documents(session, objects)
+    records = await _records(session, HeritageObject.id.in_(list(ids)))
+    return await _documents(session, records)
 
 
 async def documents_after(session: AsyncSession, after: int, limit: int) -> list[Document]:
     """Documents of the first ``limit`` records with ids above ``after``, in id order."""
-    objects = (
-        await session.scalars(
-            select(HeritageObject)
-            .where(HeritageObject.id > after)
-            .order_by(HeritageObject.id)
-            .limit(limit)
-        )
-    ).all()
-    documents = await _documents(session, objects)
-    return [documents[obj.id] for obj in objects]
+    records = await _records(session, HeritageObject.id > after, limit)
+    documents = await _documents(session, records)
+    return [documents[record.id] for record in records]
 
 
-async def _documents(
-    session: AsyncSession, objects: Sequence[HeritageObject]
-) -> dict[int, Document]:
-    ids = [obj.id for obj in objects]
+async def _records(
+    session: AsyncSession, where: ColumnElement[bool], limit: int | None = None
+) -> Sequence[Any]:
+    query = select(*_COLUMNS).select_from(HeritageObject).where(where)
+    if limit is not None:
+        query = query.order_by(HeritageObject.id).limit(limit)
+    return (await session.execute(query)).all()
+
+
+async def _documents(session: AsyncSession, records: Sequence[Record]) -> dict[int, Document]:
+    ids = [record.id for record in records]
     designations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = await session.execute(
         select(
@@ -96,25 +160,26 @@ async def _documents(
         )
     }
     return {
-        obj.id: document(
-            obj,
-            designations.get(obj.id, []),
-            {name: obj.id in members for name, members in flags.items()},
+        record.id: document(
+            record,
+            designations.get(record.id, []),
+            {name: record.id in members for name, members in flags.items()},
         )
-        for obj in objects
+        for record in records
     }
 
 
 def document(
-    obj: HeritageObject, designations: list[dict[str, Any]], flags: dict[str, bool]
+    record: Record, designations: list[dict[str, Any]], flags: dict[str, bool]
 ) -> Document:
-    """The document of ``obj`` given its designations in force and its flags."""
-    keys = name_keys(obj.name, obj.alt_names or [])
-    site = obj if isinstance(obj, Site) else None
+    """The document of ``record`` given its designations in force and its flags."""
+    keys = name_keys(record.name, record.alt_names or [])
+    category = getattr(record, "category", None)  # sites only
+    condition = getattr(record, "condition", None)
     body: dict[str, Any] = {
-        "id": obj.id,
-        "record_type": obj.record_type,
-        "kind": obj.kind.value,
+        "id": record.id,
+        "record_type": record.record_type,
+        "kind": record.kind.value,
         "names": list(keys.names),
         "pinyin": list(keys.pinyin),
         "pinyin_full": list(keys.pinyin_full),
@@ -124,21 +189,21 @@ def document(
         "designations": designations,
         "designation_types": sorted({d["type"] for d in designations}),
         "protection_levels": sorted({d["level"] for d in designations if d["level"]}),
-        "region_code": obj.region_code,
-        "region_path": region_path(obj.region_code),
-        "category": site.category.value if site and site.category else None,
-        "condition": site.condition.value if site and site.condition else None,
-        "status": obj.status.value,
-        "era_start_year": obj.era_start_year,
-        "era_end_year": obj.era_end_year,
-        "era_sort": UNDATED_SORT_YEAR if obj.era_start_year is None else obj.era_start_year,
+        "region_code": record.region_code,
+        "region_path": region_path(record.region_code),
+        "category": category.value if category else None,
+        "condition": condition.value if condition else None,
+        "status": record.status.value,
+        "era_start_year": record.era_start_year,
+        "era_end_year": record.era_end_year,
+        "era_sort": UNDATED_SORT_YEAR if record.era_start_year is None else record.era_start_year,
         **flags,
-        "location": searched_point(obj),
-        "parent_id": obj.parent_id,
+        "location": searched_point(record),
+        "parent_id": record.parent_id,
     }
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     body["hash"] = hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest()
-    return Document(obj.id, body)
+    return Document(record.id, body)
 
 
 def region_path(code: str | None) -> list[str]:
@@ -148,13 +213,13 @@ def region_path(code: str | None) -> list[str]:
     return [code[:n] for n in REGION_LEVEL_LENGTHS if n <= len(code)]
 
 
-def searched_point(obj: HeritageObject) -> dict[str, float] | None:
+def searched_point(record: Record) -> dict[str, float] | None:
     """The point searched by distance: sensitive locations only as precisely as shown."""
-    if obj.lat is None or obj.lon is None:
+    if record.lat is None or record.lon is None:
         return None
-    if obj.coordinate_visibility == CoordinateVisibility.SENSITIVE:
+    if record.coordinate_visibility == CoordinateVisibility.SENSITIVE:
         return {
-            "lat": round(obj.lat, SENSITIVE_DECIMALS),
-            "lon": round(obj.lon, SENSITIVE_DECIMALS),
+            "lat": round(record.lat, SENSITIVE_DECIMALS),
+            "lon": round(record.lon, SENSITIVE_DECIMALS),
         }
-    return {"lat": obj.lat, "lon": obj.lon}
+    return {"lat": record.lat, "lon": record.lon}

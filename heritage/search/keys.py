@@ -35,7 +35,11 @@ _ASCII_KEY = re.compile(r"^[a-z0-9]+$")
 
 def name_key(text: str) -> str:
     """The matching form of a name or a query term: ``北京大學 紅樓`` → ``北京大学红楼``."""
-    return "".join(ch for ch in normalise_han(text).lower() if ch.isalnum())
+    return _matching_form(normalise_han(text))
+
+
+def _matching_form(normalised: str) -> str:
+    return "".join(ch for ch in normalised.lower() if ch.isalnum())
 
 
 def is_ascii_key(key: str) -> bool:
@@ -62,10 +66,10 @@ def name_keys(name: str, alt_names: Iterable[str] = ()) -> NameKeys:
     initials: list[str] = []
     sort = ""
     for index, text in enumerate([name, *alt_names]):
-        key = name_key(text)
+        keys = pinyin_keys(text)
+        key = _matching_form(keys.normalised)
         if not key:
             continue
-        keys = pinyin_keys(text)
         syllables = keys.syllables
         suffixes = ["".join(syllables[i:]) for i in range(len(syllables))]
         _add(names, [key])

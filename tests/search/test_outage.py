@@ -178,8 +178,9 @@ async def test_writes_during_an_outage_succeed_and_the_index_converges(
         outage = await _until(api, "关帝庙", 9)
         assert (outage["source"], outage["degraded"]) == ("DATABASE", True)
 
-        await engine.start()
-
+    # The engine returns once the app is gone: a running app would start catching up at once,
+    # and the check below is to see the differences the outage left.
+    await engine.start()
     environment = {
         "HERITAGE_DATABASE_URL": url,
         "HERITAGE_ELASTICSEARCH_URL": engine.url,

@@ -193,11 +193,15 @@ def register_commands(
             typer.Option("--report", help="Row-level report: .csv, .json or .jsonl."),
         ] = None,
         batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = DEFAULT_BATCH_SIZE,
-        workers: Annotated[str, typer.Option(help="Conversion processes: auto, 0 or 1.")] = "auto",
+        workers: Annotated[
+            str, typer.Option(help="Conversion processes: auto, or a number (0: none).")
+        ] = "auto",
     ) -> None:
         """Import places and sites from a file, all or nothing, with a row-level report."""
-        if fmt not in (None, "csv", "jsonl") or workers not in ("auto", "0", "1"):
-            _err("--format is csv or jsonl; --workers is auto, 0 or 1", "red")
+        if fmt not in (None, "csv", "jsonl") or not (
+            workers == "auto" or (workers.isdigit() and int(workers) <= 16)
+        ):
+            _err("--format is csv or jsonl; --workers is auto or a number up to 16", "red")
             raise typer.Exit(EXIT_USAGE)
         if not file.is_file():
             _err(f"{file}: no such file", "red")

@@ -22,7 +22,8 @@ from heritage.transfer.mapping import Mapping
 from heritage.transfer.parallel import (
     PARALLEL_THRESHOLD_BYTES,
     converted_in_process,
-    converted_in_worker,
+    converted_in_workers,
+    default_workers,
 )
 from heritage.transfer.problems import Issue
 from heritage.transfer.report import Report
@@ -81,9 +82,10 @@ async def import_file(
     """Import ``path`` with ``mapping`` into ``session`` (see the module docstring).
 
     Writes are attributed like every other write: to ``session.info["actor"]`` or the actor of
-    the surrounding :func:`heritage.context.acting_as`. With ``workers=1`` rows are converted
-    in a worker process while the previous batch is written (``auto``: for files larger than
-    :data:`~heritage.transfer.parallel.PARALLEL_THRESHOLD_BYTES`).
+    the surrounding :func:`heritage.context.acting_as`. With ``workers`` > 0, rows are read
+    and converted by that many worker processes while earlier batches are written (``auto``:
+    :func:`~heritage.transfer.parallel.default_workers` for files larger than
+    :data:`~heritage.transfer.parallel.PARALLEL_THRESHOLD_BYTES`, else none).
     """
     report = report or Report()
     summary = ImportSummary(str(path), dry_run=dry_run, skip_invalid=skip_invalid)
@@ -115,9 +117,9 @@ async def import_file(
             writer = Writer(session, mapping, actor)
             await writer.start()
             if workers == "auto":
-                workers = 1 if source.size > PARALLEL_THRESHOLD_BYTES else 0
+                workers = default_workers() if source.size > PARALLEL_THRESHOLD_BYTES else 0
             converted = (
-                converted_in_worker(source, mapping, batch_size)
+                converted_in_workers(source, mapping, batch_size, workers)
                 if workers
                 else converted_in_process(source, converter, batch_size)
             )

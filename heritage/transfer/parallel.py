@@ -1,10 +1,11 @@
-"""Reading and converting rows in a worker process, ahead of the writer.
+"""Reading and converting rows in worker processes, ahead of the writer.
 
 Converting and checking a row (region names, coordinate conversion, dating, the services'
-rules) costs about as much CPU as writing it with its history. For large files a worker
-process reads the file and converts it, batch after batch, while this process writes: the two
-overlap. At most two converted batches wait in the queue, so memory stays flat; a worker whose
-parent has gone away stops.
+rules) costs more CPU than writing it with its history. For large files worker processes read
+the file and convert it while this process writes. With *n* workers, worker *k* converts
+batches *k*, *k + n*, *k + 2n* … (each reads the whole file, which is cheap next to converting
+it) and the writer takes the batches back in file order. At most two converted batches wait
+per worker, so memory stays flat; a worker whose parent has gone away stops.
 """
 
 from __future__ import annotations
@@ -74,13 +75,18 @@ def _produce(
     delimiter: str,
     mapping: dict[str, Any],
     size: int,
+    share: tuple[int, int],
     channel: Any,
 ) -> None:
-    """The worker: read, convert, send batches; then ``done`` (or ``error``)."""
+    """Worker ``k`` of ``n`` (``share``): read, convert its batches, send them; then ``done``
+    (or ``error``)."""
+    own, workers = share
     try:
         converter = RowConverter(parse_mapping(mapping))
         with Source(Path(path), fmt, encoding, delimiter) as source:
-            for batch in batches(source.records(), size):
+            for index, batch in enumerate(batches(source.records(), size)):
+                if index % workers != own:
+                    continue
                 rows = [converter.convert(record) for record in batch]
                 _send(channel, ("rows", rows, source.position))
         _send(channel, ("done", None, 0))
@@ -100,38 +106,60 @@ def _receive(channel: Any, process: BaseProcess) -> tuple[str, Any, int]:
                 ) from None
 
 
-async def converted_in_worker(
-    source: Source, mapping: Mapping, size: int
+def default_workers() -> int:
+    """Conversion processes for a large file: two where there are two CPUs or more.
+
+    Two workers pay off even on two CPUs: the writer waits on the database part of the time.
+    """
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+async def converted_in_workers(
+    source: Source, mapping: Mapping, size: int, workers: int
 ) -> AsyncGenerator[Converted, None]:
-    """Batches of ``source``'s file, read and converted by a worker process."""
+    """Batches of ``source``'s file, read and converted by ``workers`` processes, in order."""
     context = multiprocessing.get_context("spawn")
-    channel = context.Queue(maxsize=2)
-    process = context.Process(
-        target=_produce,
-        args=(
-            str(source.path),
-            source.format,
-            source.encoding,
-            source.delimiter,
-            mapping.model_dump(mode="python"),
-            size,
-            channel,
-        ),
-        daemon=True,
-        name="heritage-import-conversion",
-    )
-    process.start()
+    settings = mapping.model_dump(mode="python")
+    channels = [context.Queue(maxsize=2) for _ in range(workers)]
+    processes = [
+        context.Process(
+            target=_produce,
+            args=(
+                str(source.path),
+                source.format,
+                source.encoding,
+                source.delimiter,
+                settings,
+                size,
+                (own, workers),
+                channels[own],
+            ),
+            daemon=True,
+            name=f"heritage-import-conversion-{own}",
+        )
+        for own in range(workers)
+    ]
+    for process in processes:
+        process.start()
     try:
+        index = 0
         while True:
-            kind, payload, position = await asyncio.to_thread(_receive, channel, process)
+            own = index % workers
+            kind, payload, position = await asyncio.to_thread(
+                _receive, channels[own], processes[own]
+            )
             if kind == "done":
-                break
+                break  # batch ``index`` does not exist: the file has ended
             if kind == "error":
                 raise WorkerError(f"the conversion process failed:\n{payload}")
             yield payload, position
+            index += 1
     finally:
-        if process.is_alive():
-            process.terminate()
-        await asyncio.to_thread(process.join, 10)
-        channel.close()
-        channel.join_thread()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            await asyncio.to_thread(process.join, 10)
+        for channel in channels:
+            channel.close()
+            channel.join_thread()

@@ -3,9 +3,10 @@ the ORM, and the change history and search outbox for both, in the import's tran
 
 Per batch of rows:
 
-1. keys seen earlier in the file are refused (``DUPLICATE_KEY``); the keys live in a temporary
-   table, so memory does not grow with the file;
-2. rows are matched to registry records by official code, external key or public id;
+1. rows are matched to registry records by official code, external key or public id;
+2. a row repeating an earlier row of the file is refused (``DUPLICATE_KEY``): it matches a
+   record this import created (their ids are kept as ranges), or the key of a record that
+   existed before, which was remembered in a temporary table; memory does not grow;
 3. matched records are loaded, changed where the row differs, and flushed: the session's history
    hook writes their ``UPDATE`` change records and outbox rows;
 4. new records are inserted with one multi-row ``INSERT … RETURNING`` per table, and their
@@ -19,6 +20,7 @@ record (``DUPLICATE_ACTIVE_LEVEL``, ``HISTORIC_BUILDING_CONFLICT`` …).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +73,7 @@ class Writer:
         self.actor = actor
         self.counts = WriteCounts()
         self._sqlite_cache: int | None = None
+        self._created = IdRanges()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -102,9 +105,28 @@ class Writer:
 
     async def write(self, rows: Sequence[PlannedRow]) -> None:
         """Write one batch; refused rows get their issues appended."""
-        await self._refuse_duplicates(rows)
+        self._refuse_repeats_in_batch(rows)
         candidates = [r for r in rows if r.ok]
         matched = await self._match(candidates)
+        # A key matching a record this import created repeats an earlier row of the file; keys
+        # of records that existed before are remembered in the key table (kept small: a first
+        # import creates all its records and remembers nothing but merged items' lines).
+        existing: list[PlannedRow] = []
+        for row in candidates:
+            object_id = matched.get(id(row))
+            if object_id is not None and object_id in self._created:
+                self._duplicate(row, "the same record as an earlier row of this file")
+            elif object_id is not None:
+                existing.append(row)
+        await self._refuse_repeated_matches(existing)
+        candidates = [r for r in candidates if r.ok]
+        await self._remember(
+            [
+                {"key": r.match_key, "line": r.line}
+                for r in candidates
+                if r.merged_item and r.match_key is not None and id(r) not in matched
+            ]
+        )
         owners = await self._code_owners(candidates)
         new: list[PlannedRow] = []
         updates: list[tuple[PlannedRow, int]] = []
@@ -133,11 +155,32 @@ class Writer:
             await self._insert(new)
         self.counts.refused += sum(1 for r in rows if not r.ok)
 
-    async def _refuse_duplicates(self, rows: Sequence[PlannedRow]) -> None:
-        keyed = [r for r in rows if r.match_key is not None]
-        if not keyed:
-            return
-        keys = list({r.match_key for r in keyed if r.match_key is not None})
+    def _refuse_repeats_in_batch(self, rows: Sequence[PlannedRow]) -> None:
+        first: dict[str, int] = {}
+        for row in rows:
+            if row.match_key is None:
+                continue
+            line = first.setdefault(row.match_key, row.line)
+            if line != row.line:
+                self._duplicate(row, f"the same record as line {line}")
+
+    def _duplicate(self, row: PlannedRow, what: str) -> None:
+        assert row.match_key is not None
+        row.issues.append(
+            _issue(
+                row,
+                ImportCode.DUPLICATE_KEY,
+                f"{what} ({_describe_key(row.match_key)}); each record may appear once in a file",
+                "key",
+                row.key,
+                field=self.mapping.key.column if self.mapping.key else None,
+            )
+        )
+
+    async def _refuse_repeated_matches(self, rows: Sequence[PlannedRow]) -> None:
+        """Rows matching records that existed before the import: their keys go in the key
+        table, and a key found there was matched by an earlier row of the file."""
+        keys = list({r.match_key for r in rows if r.match_key is not None})
         earlier: dict[str, int] = {}
         for chunk in _chunks(keys, 500):
             result = await self.session.execute(
@@ -148,27 +191,20 @@ class Writer:
             )
             earlier.update({k: line for k, line in result.all()})
         fresh: list[dict[str, Any]] = []
-        for row in keyed:
-            assert row.match_key is not None
-            first = earlier.get(row.match_key)
-            if first is not None:
-                row.issues.append(
-                    _issue(
-                        row,
-                        ImportCode.DUPLICATE_KEY,
-                        f"the same record as line {first} ({_describe_key(row.match_key)}); "
-                        "each record may appear once in a file",
-                        "key",
-                        row.key,
-                        field=self.mapping.key.column if self.mapping.key else None,
-                    )
-                )
+        for row in rows:
+            if row.match_key is None:
                 continue
-            earlier[row.match_key] = row.line
+            line = earlier.get(row.match_key)
+            if line is not None:
+                self._duplicate(row, f"the same record as line {line}")
+                continue
             fresh.append({"key": row.match_key, "line": row.line})
-        if fresh:
+        await self._remember(fresh)
+
+    async def _remember(self, keys: list[dict[str, Any]]) -> None:
+        if keys:
             await self.session.execute(
-                text(f"INSERT INTO {_KEYS_TABLE} (match_key, line) VALUES (:key, :line)"), fresh
+                text(f"INSERT INTO {_KEYS_TABLE} (match_key, line) VALUES (:key, :line)"), keys
             )
 
     async def _match(self, rows: Sequence[PlannedRow]) -> dict[int, int]:
@@ -363,6 +399,7 @@ class Writer:
         )
         id_of = {public_id: object_id for object_id, public_id in result.all()}
         object_ids = [id_of[values["public_id"]] for values in object_rows]
+        self._created.add(object_ids)
         changes = []
         for object_id, row in zip(object_ids, rows, strict=True):
             changes.append(
@@ -537,6 +574,37 @@ class Writer:
         longest = max(len(s.name) for _, s in candidates)
         best = [(d, s) for d, s in candidates if len(s.name) == longest]
         return best[0] if len(best) == 1 else None
+
+
+class IdRanges:
+    """A set of record ids kept as sorted ranges: ids inserted in bulk are consecutive, so a
+    million of them take a few ranges, not a million set entries."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def add(self, ids: Sequence[int]) -> None:
+        """Add ``ids``."""
+        for value in sorted(ids):
+            if self._ends and self._ends[-1] + 1 == value:
+                self._ends[-1] = value
+            elif not self._ends or value > self._ends[-1]:
+                self._starts.append(value)
+                self._ends.append(value)
+            elif value not in self:
+                at = bisect.bisect_left(self._starts, value)
+                self._starts.insert(at, value)
+                self._ends.insert(at, value)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, int):
+            return False
+        at = bisect.bisect_right(self._starts, value) - 1
+        return at >= 0 and value <= self._ends[at]
+
+    def __len__(self) -> int:
+        return len(self._starts)
 
 
 def _issue(

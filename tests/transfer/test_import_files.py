@@ -207,11 +207,27 @@ async def test_duplicate_keys_in_a_file_are_refused_across_batches(
 
     # Line 5 repeats key A1 (line 2); line 6 has its own key but A1's 国保 number.
     duplicate = outcome.error(5, "DUPLICATE_KEY")
-    assert duplicate["field"] == "编号"
-    assert "line 2" in duplicate["message"]
+    assert (duplicate["field"], duplicate["key"]) == ("编号", "A1")
+    assert "earlier row" in duplicate["message"]
     assert outcome.codes_at(6) == {"NATIONAL_CODE_TAKEN"}
     assert outcome.summary.refused == 2
     assert await table_counts(session) == before
+
+
+async def test_duplicate_keys_are_refused_when_they_match_existing_records_too(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    await run_import(
+        session, write_csv(tmp_path / "first.csv", GOOD_ROWS), list_mapping(), tmp_path
+    )
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1], row(**{"保存状况": "较差"}), GOOD_ROWS[1]]
+    path = write_csv(tmp_path / "again.csv", rows)
+
+    outcome = await run_import(session, path, list_mapping(), tmp_path, batch_size=2)
+
+    assert "line 2" in outcome.error(4, "DUPLICATE_KEY")["message"]
+    assert "line 3" in outcome.error(5, "DUPLICATE_KEY")["message"]
+    assert outcome.summary.refused == 2
 
 
 async def test_importing_again_updates_in_place_with_change_records(
@@ -308,7 +324,7 @@ async def test_the_report_is_machine_readable_in_each_format(
     assert (issue["field"], issue["code"], issue["value"]) == ("经度", "NUMBER_INVALID", "abc")
 
 
-async def test_rows_converted_in_a_worker_process_are_imported_alike(
+async def test_rows_converted_in_worker_processes_are_imported_alike_and_in_order(
     session: AsyncSession, tmp_path: Path, backend: str
 ) -> None:
     if backend != "sqlite":
@@ -317,7 +333,7 @@ async def test_rows_converted_in_a_worker_process_are_imported_alike(
     path = write_csv(tmp_path / "list.csv", [*GOOD_ROWS, bad])
 
     outcome = await run_import(
-        session, path, list_mapping(), tmp_path, workers=1, batch_size=2, skip_invalid=True
+        session, path, list_mapping(), tmp_path, workers=2, batch_size=2, skip_invalid=True
     )
 
     assert (outcome.summary.created, outcome.summary.refused) == (3, 1)

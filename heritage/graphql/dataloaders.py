@@ -4,6 +4,10 @@ Loaders live on the request context (never shared across requests) and run their
 the request's read session one at a time (``RequestContext.read``), because graphql-core
 resolves sibling fields concurrently and an ``AsyncSession`` must not be used by two coroutines
 at once.
+
+They answer with read-only records (:mod:`heritage.graphql.rows`), not ORM instances: the
+rows are selected with Core on the session's connection. Each loader's statement is built
+once per process, with the batch's keys as an expanding parameter.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from graphene.utils.dataloader import DataLoader
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Executable, Row, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
+from heritage.graphql.rows import records
 from heritage.models import (
     ArchiveItem,
     ChangeRecord,
@@ -45,10 +50,39 @@ ModelT = TypeVar("ModelT", bound=Base)
 SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
+# Statements by what they load (a loader kind and what tells its queries apart), built on
+# first use and then reused by every request: a named relation's name stands for one query.
+_statements: dict[tuple[str, str], Any] = {}
+
+
+def _statement(kind: str, name: str, build: Callable[[], Executable]) -> Any:
+    statement = _statements.get((kind, name))
+    if statement is None:
+        statement = _statements[kind, name] = build()
+    return statement
+
+
+def _keys() -> Any:
+    """The parameter standing for a batch's keys in a loader's statement."""
+    return bindparam("keys", expanding=True)
+
+
 class _SessionLoader(DataLoader):
     def __init__(self, sessions: SessionFactory) -> None:
         super().__init__()
         self.sessions = sessions
+
+    def load(self, key: Any = None) -> Any:
+        # Resolvers ask again for what the page's prefetch already asked: answer from the
+        # cache (keys are their own cache keys) without the general path's checks.
+        cached = self._cache.get(key)
+        return cached if cached is not None else super().load(key)
+
+    async def _fetch(self, statement: Any, keys: Sequence[Any]) -> Sequence[Row[Any]]:
+        """The rows of ``statement`` for ``keys``, on the request's read session."""
+        async with self.sessions() as session:
+            connection = await session.connection()
+            return (await connection.execute(statement, {"keys": list(keys)})).all()
 
 
 class ByIdLoader(_SessionLoader, Generic[ModelT]):
@@ -58,11 +92,13 @@ class ByIdLoader(_SessionLoader, Generic[ModelT]):
         super().__init__(sessions)
         self.model = model
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[ModelT | None]:
-        async with self.sessions() as session:
-            column: Any = self.model.id  # type: ignore[attr-defined]
-            rows = (await session.scalars(select(self.model).where(column.in_(keys)))).all()
-        by_id = {row.id: row for row in rows}  # type: ignore[attr-defined]
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
+        found = records(self.model)
+        column: Any = self.model.id  # type: ignore[attr-defined]
+        statement = _statement(
+            "by id", self.model.__name__, lambda: found.select().where(column.in_(_keys()))
+        )
+        by_id = {row.id: row for row in found.wrap_all(await self._fetch(statement, keys))}
         return [by_id.get(key) for key in keys]
 
 
@@ -76,24 +112,39 @@ class RowsByKeyLoader(_SessionLoader, Generic[ModelT]):
         key: InstrumentedAttribute[Any],
         order: Sequence[Any],
         where: Sequence[ColumnElement[bool]] = (),
+        name: str = "",
     ) -> None:
         super().__init__(sessions)
         self.model, self.key, self.order, self.where = model, key, order, where
+        self.name = name or f"{model.__name__}By{key.key}"
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ModelT]]:
-        query = select(self.model).where(self.key.in_(keys), *self.where).order_by(*self.order)
-        async with self.sessions() as session:
-            rows = (await session.scalars(query)).all()
-        grouped: dict[int, list[ModelT]] = defaultdict(list)
-        for row in rows:
-            grouped[getattr(row, self.key.key)].append(row)
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Any]]:
+        found = records(self.model)
+        statement = _statement(
+            "rows",
+            self.name,
+            lambda: found.select().where(self.key.in_(_keys()), *self.where).order_by(*self.order),
+        )
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        key = self.key.key
+        for row in found.wrap_all(await self._fetch(statement, keys)):
+            grouped[getattr(row, key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
 
 class LatestSurveyByObjectLoader(_SessionLoader):
     """The most recent survey of each object (a window function: one row per object)."""
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[SurveyRecord | None]:
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
+        found = records(SurveyRecord)
+        statement = _statement("latest survey", "", lambda: self._statement(found.select()))
+        by_object = {
+            row.object_id: row for row in found.wrap_all(await self._fetch(statement, keys))
+        }
+        return [by_object.get(key) for key in keys]
+
+    @staticmethod
+    def _statement(surveys: Any) -> Any:
         ranked = (
             select(
                 SurveyRecord.id,
@@ -104,18 +155,10 @@ class LatestSurveyByObjectLoader(_SessionLoader):
                 )
                 .label("rank"),
             )
-            .where(SurveyRecord.object_id.in_(keys))
+            .where(SurveyRecord.object_id.in_(_keys()))
             .subquery()
         )
-        query = (
-            select(SurveyRecord)
-            .join(ranked, ranked.c.id == SurveyRecord.id)
-            .where(ranked.c.rank == 1)
-        )
-        async with self.sessions() as session:
-            rows = (await session.scalars(query)).all()
-        by_object = {row.object_id: row for row in rows}
-        return [by_object.get(key) for key in keys]
+        return surveys.join(ranked, ranked.c.id == SurveyRecord.id).where(ranked.c.rank == 1)
 
 
 class MediaByTargetLoader(_SessionLoader):
@@ -125,18 +168,21 @@ class MediaByTargetLoader(_SessionLoader):
         super().__init__(sessions)
         self.target = target
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[MediaAsset]]:
-        query = (
-            select(self.target, MediaAsset)
-            .join(MediaAsset, MediaAsset.id == MediaLink.media_asset_id)
-            .where(self.target.in_(keys))
-            .order_by(MediaLink.position, MediaLink.id)
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Any]]:
+        found = records(MediaAsset)
+        statement = _statement(
+            "media",
+            self.target.key,
+            lambda: (
+                found.select(self.target)  # the target last, after the asset's columns
+                .join(MediaLink, MediaAsset.id == MediaLink.media_asset_id)
+                .where(self.target.in_(_keys()))
+                .order_by(MediaLink.position, MediaLink.id)
+            ),
         )
-        async with self.sessions() as session:
-            rows = (await session.execute(query)).all()
-        grouped: dict[int, list[MediaAsset]] = defaultdict(list)
-        for key, asset in rows:
-            grouped[key].append(asset)
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in await self._fetch(statement, keys):
+            grouped[row[-1]].append(found.wrap(row))
         return [grouped.get(key, []) for key in keys]
 
 
@@ -147,16 +193,22 @@ class ChangesByObjectLoader(_SessionLoader):
         super().__init__(sessions)
         self.object_type = object_type
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ChangeRecord]]:
-        query = (
-            select(ChangeRecord)
-            .where(ChangeRecord.object_type == self.object_type, ChangeRecord.object_id.in_(keys))
-            .order_by(ChangeRecord.id.desc())
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Any]]:
+        found = records(ChangeRecord)
+        statement = _statement(
+            "changes",
+            self.object_type,
+            lambda: (
+                found.select()
+                .where(
+                    ChangeRecord.object_type == self.object_type,
+                    ChangeRecord.object_id.in_(_keys()),
+                )
+                .order_by(ChangeRecord.id.desc())
+            ),
         )
-        async with self.sessions() as session:
-            rows = (await session.scalars(query)).all()
-        grouped: dict[int, list[ChangeRecord]] = defaultdict(list)
-        for row in rows:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in found.wrap_all(await self._fetch(statement, keys)):
             grouped[row.object_id].append(row)
         return [grouped.get(key, []) for key in keys]
 
@@ -194,7 +246,7 @@ class Loaders:
         name = name or f"{model.__name__}By{key.key}Loader"
         order = order if order is not None else [model.id]  # type: ignore[attr-defined]
         loader: RowsByKeyLoader[ModelT] = self._get(
-            name, lambda: RowsByKeyLoader(self._sessions, model, key, order, where)
+            name, lambda: RowsByKeyLoader(self._sessions, model, key, order, where, name)
         )
         return loader
 

@@ -1,27 +1,33 @@
-"""graphql-core's executor with two shortcuts for the registry's long lists (same results).
+"""graphql-core's executor with shortcuts for the registry's long lists (same results).
 
 A page of 100 sites with their records is about 2,500 fields, most of them columns read
-straight off ORM rows by graphene's default resolver. For each, graphql-core builds a resolve
-info, coerces (absent) arguments, calls the resolver through two wrappers and asks whether
-the value is awaitable, which ``hasattr(value, "__await__")`` answers by raising and catching
-an ``AttributeError`` for every string, number and row. So:
+straight off records by graphene's default resolver. graphql-core gives each a path, a resolve
+info, coerced (absent) arguments, a resolver call through two wrappers and awaitable checks,
+and walks every value through a chain of type tests. :class:`RegistryExecutionContext`:
 
-* :class:`RegistryExecutionContext` reads a field whose resolver is graphene's default
-  attribute resolver and whose type is a scalar or enum directly from its source and
-  serialises it, with graphql-core's own null checks and error handling;
-* :func:`is_awaitable` gives graphql-core's answer memoised by type.
+* plans each selection once per request: which of its fields are plain columns (graphene's
+  default resolver, a scalar or enum type, no arguments) and which take no arguments;
+* reads a column off its source and serialises it inline, and sends anything unusual (a null
+  for a non-null field, a value that fails to serialise, an awaitable or an exception) down
+  graphql-core's own path, which reads the attribute again and reports exactly as it would;
+* resolves fields without arguments without coercing arguments;
+* completes non-null, object and list values with one type test each, and checks
+  ``is_type_of`` once.
 
-Everything else (objects, lists, fields with resolvers or arguments) takes graphql-core's path.
-And :class:`ValidatedDocuments` keeps the parsed documents that passed the specification's
-rules: clients send the same few query texts again and again.
+Abstract types, leaves returned by resolvers, other iterables and awaitable items take
+graphql-core's path. :func:`is_awaitable` gives graphql-core's answer memoised by type. And
+:class:`ValidatedDocuments` keeps the parsed documents that passed the specification's rules:
+clients send the same few query texts again and again.
 """
 
 from __future__ import annotations
 
+from asyncio import gather
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import partial
 from types import GeneratorType
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from graphene.types.resolver import dict_or_attr_resolver
 from graphql import (
@@ -31,8 +37,11 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     Undefined,
     is_leaf_type,
@@ -41,6 +50,7 @@ from graphql import (
     specified_rules,
     validate,
 )
+from graphql.execution.execute import invalid_return_type_error
 from graphql.pyutils import Path
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 
@@ -63,11 +73,32 @@ def is_awaitable(value: Any) -> bool:
     return verdict
 
 
-_Column = tuple[str, Any, GraphQLLeafType, bool]
+# Types whose values a column field may serialise directly: not awaitable, not an exception.
+_plain_by_type: dict[type, bool] = {}
+# What serialisers of the registry's scalars and enums return: JSON values, never awaitable.
+_SERIALISED = frozenset({str, int, float, bool})
+
+
+def _plain(kind: type) -> bool:
+    known = _plain_by_type.get(kind)
+    if known is None:
+        known = _plain_by_type[kind] = not (
+            issubclass(kind, BaseException) or kind is GeneratorType or hasattr(kind, "__await__")
+        )
+    return known
+
+
+class _Column(NamedTuple):
+    """A field read straight off its source by graphene's default resolver: a scalar or enum."""
+
+    attribute: str
+    default: Any
+    serialize: Callable[[Any], Any]
+    non_null: bool
 
 
 def _column(field: GraphQLField | None) -> _Column | None:
-    """(attribute, default, leaf type, non-null) of a plain column field, else ``None``."""
+    """The :class:`_Column` of a plain column field, else ``None``."""
     if field is None:
         return None
     resolve = field.resolve
@@ -76,6 +107,7 @@ def _column(field: GraphQLField | None) -> _Column | None:
         and resolve.func is dict_or_attr_resolver
         and len(resolve.args) == 2
         and not resolve.keywords
+        and not field.args
     ):
         return None
     non_null = isinstance(field.type, GraphQLNonNull)
@@ -83,51 +115,249 @@ def _column(field: GraphQLField | None) -> _Column | None:
     if not is_leaf_type(named):
         return None
     attribute, default = resolve.args
-    return attribute, default, cast(GraphQLLeafType, named), non_null
+    return _Column(attribute, default, cast(GraphQLLeafType, named).serialize, non_null)
+
+
+class _Step(NamedTuple):
+    """How one response key of a selection is executed."""
+
+    name: str
+    field_nodes: list[FieldNode]
+    column: _Column | None
+    # The field, when it takes no arguments: resolved without coercing any.
+    field: GraphQLField | None
 
 
 class RegistryExecutionContext(ExecutionContext):
-    """Executes plain column fields without a resolve info or a resolver call."""
+    """graphql-core's execution with the shortcuts described above; same answers, same errors."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._columns: dict[tuple[str, str], _Column | None] = {}
+        self._steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
 
-    def execute_field(
+    def _plan(
+        self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]]
+    ) -> list[_Step]:
+        # ``fields`` comes from graphql-core's cache of sub-selections (one dict per selection
+        # and type, alive for the whole execution), so its identity names the selection.
+        known = self._steps.get(id(fields))
+        if known is not None and known[0] is fields and known[1] is parent_type:
+            return known[2]
+        steps = []
+        plain = self.middleware_manager is None
+        for name, field_nodes in fields.items():
+            field_name = field_nodes[0].name.value
+            field = None if field_name.startswith("__") else parent_type.fields.get(field_name)
+            column = _column(field) if plain else None
+            lean = field if plain and field is not None and not field.args else None
+            steps.append(_Step(name, field_nodes, column, lean))
+        self._steps[id(fields)] = (fields, parent_type, steps)
+        return steps
+
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        fields: dict[str, list[FieldNode]],
+    ) -> Any:
+        results: dict[str, Any] = {}
+        pending: list[str] = []
+        is_awaitable = self.is_awaitable
+        from_dict = isinstance(source_value, dict)
+        type_name = parent_type.name
+        for name, field_nodes, column, field in self._plan(parent_type, fields):
+            if column is not None:
+                # Read and serialise directly; whatever needs a null check's error, an
+                # awaitable or an exception goes through graphql-core's path, which reads
+                # the attribute again (plain attributes: no side effects) and reports.
+                try:
+                    if from_dict:
+                        value = source_value.get(column.attribute, column.default)
+                    else:
+                        value = getattr(source_value, column.attribute, column.default)
+                    if value is None or value is Undefined:
+                        if not column.non_null:
+                            results[name] = None
+                            continue
+                    elif _plain(type(value)):
+                        serialised = column.serialize(value)
+                        if type(serialised) in _SERIALISED:
+                            results[name] = serialised
+                            continue
+                except Exception:  # reported by graphql-core's path below
+                    pass
+            field_path = Path(path, name, type_name)
+            if field is not None:
+                result = self._resolve(parent_type, field, source_value, field_nodes, field_path)
+            else:
+                result = self.execute_field(parent_type, source_value, field_nodes, field_path)
+            if result is not Undefined:
+                results[name] = result
+                if is_awaitable(result):
+                    pending.append(name)
+        if not pending:
+            return results
+
+        async def gathered() -> dict[str, Any]:
+            values = await gather(*(results[name] for name in pending))
+            results.update(zip(pending, values, strict=True))
+            return results
+
+        return gathered()
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        # graphql-core's order of checks, with one isinstance per step for the usual types.
+        if isinstance(result, Exception):
+            raise result
+        if isinstance(return_type, GraphQLNonNull):
+            completed = self.complete_value(return_type.of_type, field_nodes, info, path, result)
+            if completed is None:
+                raise TypeError(
+                    "Cannot return null for non-nullable field"
+                    f" {info.parent_type.name}.{info.field_name}."
+                )
+            return completed
+        if result is None or result is Undefined:
+            return None
+        if isinstance(return_type, GraphQLObjectType):
+            return self.complete_object_value(return_type, field_nodes, info, path, result)
+        if isinstance(return_type, GraphQLList) and type(result) is list:
+            return self._complete_list(return_type, field_nodes, info, path, result)
+        return super().complete_value(return_type, field_nodes, info, path, result)
+
+    def _complete_list(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        items: list[Any],
+    ) -> Any:
+        """``complete_list_value`` of a list holding no awaitables (else graphql-core's)."""
+        is_awaitable = self.is_awaitable
+        if any(is_awaitable(item) for item in items):
+            return self.complete_list_value(return_type, field_nodes, info, path, items)
+        item_type = return_type.of_type
+        completed: list[Any] = []
+        pending: list[int] = []
+        for index, item in enumerate(items):
+            item_path = Path(path, index, None)
+            try:
+                value = self.complete_value(item_type, field_nodes, info, item_path, item)
+            except Exception as raw_error:
+                error = located_error(raw_error, field_nodes, item_path.as_list())
+                self.handle_field_error(error, item_type, item_path)
+                value = None
+            else:
+                if is_awaitable(value):
+                    value = self._settle_later(item_type, field_nodes, item_path, value)
+                    pending.append(index)
+            completed.append(value)
+        if not pending:
+            return completed
+
+        async def gathered() -> list[Any]:
+            values = await gather(*(completed[index] for index in pending))
+            for index, value in zip(pending, values, strict=True):
+                completed[index] = value
+            return completed
+
+        return gathered()
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        if return_type.is_type_of is not None:
+            verdict = return_type.is_type_of(result, info)
+            if verdict is not True:
+                if self.is_awaitable(verdict):
+                    return self._check_later(return_type, field_nodes, path, result, verdict)
+                if not verdict:
+                    raise invalid_return_type_error(return_type, result, field_nodes)
+        fields = self.collect_subfields(return_type, field_nodes)
+        return self.execute_fields(return_type, result, path, fields)
+
+    async def _check_later(
+        self,
+        return_type: GraphQLObjectType,
+        field_nodes: list[FieldNode],
+        path: Path,
+        result: Any,
+        verdict: Any,
+    ) -> Any:
+        if not await verdict:
+            raise invalid_return_type_error(return_type, result, field_nodes)
+        fields = self.collect_subfields(return_type, field_nodes)
+        completed = self.execute_fields(return_type, result, path, fields)
+        return await completed if self.is_awaitable(completed) else completed
+
+    def _resolve(
+        self,
+        parent_type: GraphQLObjectType,
+        field: GraphQLField,
         source: Any,
         field_nodes: list[FieldNode],
         path: Path,
     ) -> Any:
-        node = field_nodes[0]
-        key = (parent_type.name, node.name.value)
-        if key not in self._columns:
-            self._columns[key] = _column(parent_type.fields.get(node.name.value))
-        column = self._columns[key]
-        if column is None or node.arguments or self.middleware_manager is not None:
-            return super().execute_field(parent_type, source, field_nodes, path)
-        attribute, default, leaf_type, non_null = column
+        """graphql-core's ``execute_field`` for a field that takes no arguments."""
+        return_type = field.type
+        info = self.build_resolve_info(field, field_nodes, parent_type, path)
         try:
-            if isinstance(source, dict):
-                value = source.get(attribute, default)
-            else:
-                value = getattr(source, attribute, default)
-            if self.is_awaitable(value):  # not a column after all: the general path
-                return super().execute_field(parent_type, source, field_nodes, path)
-            if isinstance(value, Exception):
-                raise value
-            if value is None or value is Undefined:
-                if non_null:
-                    raise TypeError(
-                        "Cannot return null for non-nullable field"
-                        f" {parent_type.name}.{node.name.value}."
-                    )
-                return None
-            return self.complete_leaf_value(leaf_type, value)
+            result = (field.resolve or self.field_resolver)(source, info)
+            if self.is_awaitable(result):
+                return self._complete_later(return_type, field_nodes, info, path, result)
+            completed = self.complete_value(return_type, field_nodes, info, path, result)
+            if self.is_awaitable(completed):
+                return self._settle_later(return_type, field_nodes, path, completed)
+            return completed
         except Exception as raw_error:
             error = located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, parent_type.fields[node.name.value].type, path)
+            self.handle_field_error(error, return_type, path)
+            return None
+
+    async def _complete_later(
+        self,
+        return_type: GraphQLOutputType,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        try:
+            completed = self.complete_value(return_type, field_nodes, info, path, await result)
+            if self.is_awaitable(completed):
+                return await completed
+            return completed
+        except Exception as raw_error:
+            error = located_error(raw_error, field_nodes, path.as_list())
+            self.handle_field_error(error, return_type, path)
+            return None
+
+    async def _settle_later(
+        self,
+        return_type: GraphQLOutputType,
+        field_nodes: list[FieldNode],
+        path: Path,
+        completed: Any,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            error = located_error(raw_error, field_nodes, path.as_list())
+            self.handle_field_error(error, return_type, path)
             return None
 
 

@@ -8,10 +8,11 @@ import graphene
 
 from heritage.db.base import Base
 from heritage.graphql.context import ResolveInfo
+from heritage.graphql.rows import is_model
 
 
 class ModelNode(graphene.ObjectType):
-    """Base of node types whose root value is an instance of ``model``."""
+    """Base of node types whose root value is an instance or a record of ``model``."""
 
     class Meta:
         abstract = True
@@ -20,7 +21,7 @@ class ModelNode(graphene.ObjectType):
 
     @classmethod
     def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
-        return isinstance(root, cls.model)
+        return is_model(root, cls.model)
 
     @classmethod
     async def get_node(cls, info: ResolveInfo, db_id: str) -> Any:

@@ -165,13 +165,29 @@ async def page(
     backwards: bool = False,
 ) -> list[HeritageObject]:
     """Up to ``limit`` objects between the keyset bounds, in id order (or from the end)."""
+    query = page_query(
+        flt, after_id=after_id, before_id=before_id, limit=limit, backwards=backwards
+    )
+    return list((await session.scalars(query)).all())
+
+
+def page_query(
+    flt: ObjectFilter,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int,
+    backwards: bool = False,
+) -> Select[HeritageObject]:
+    """The ``SELECT`` of :func:`page` (readers wanting columns narrow it with
+    ``with_only_columns``)."""
     query = filtered(flt).limit(limit)
     if after_id is not None:
         query = query.where(HeritageObject.id > after_id)
     if before_id is not None:
         query = query.where(HeritageObject.id < before_id)
     order = HeritageObject.id.desc() if backwards else HeritageObject.id
-    return list((await session.scalars(query.order_by(order))).all())
+    return query.order_by(order)
 
 
 async def stream(

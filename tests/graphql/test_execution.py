@@ -84,6 +84,144 @@ def test_plain_fields_read_off_rows_as_graphql_core_reads_them() -> None:
     assert len(stock.errors or []) == 3
 
 
+def _leaf(name: Any, size: Any = 1, kind: str = "leaf", **extra: Any) -> Any:
+    return types.SimpleNamespace(kind=kind, name=name, size=size, **extra)
+
+
+def _field(root: Any, name: str) -> Any:
+    return root.get(name) if isinstance(root, dict) else getattr(root, name)
+
+
+class Leaf(graphene.ObjectType):
+    """Checked by ``is_type_of``: a namespace of kind "leaf" or a dict."""
+
+    name = graphene.String(required=True)
+    size = graphene.Int()
+    when = graphene.Date()
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: Any) -> bool:
+        return isinstance(root, dict) or getattr(root, "kind", None) == "leaf"
+
+
+async def _later(value: Any) -> Any:
+    await asyncio.sleep(0)
+    return value
+
+
+class Branch(graphene.ObjectType):
+    """Objects, lists and resolvers of every completion graphql-core knows."""
+
+    label = graphene.String()
+    leaves = graphene.List(graphene.NonNull(Leaf), required=True)
+    maybe = graphene.List(Leaf)
+    first = graphene.Field(Leaf)
+    strict = graphene.Field(graphene.NonNull(Leaf))
+    later = graphene.List(Leaf)
+    later_items = graphene.List(Leaf)
+    shout = graphene.String(word=graphene.String(default_value="hi"))
+    broken = graphene.String()
+    count = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_later(root: Any, info: Any) -> Any:
+        return _later(_field(root, "maybe"))
+
+    @staticmethod
+    def resolve_later_items(root: Any, info: Any) -> Any:
+        return [_later(item) for item in _field(root, "maybe") or []]
+
+    @staticmethod
+    def resolve_shout(root: Any, info: Any, word: str) -> str:
+        return f"{word}!"
+
+    @staticmethod
+    def resolve_broken(root: Any, info: Any) -> str:
+        raise ValueError("broken on purpose")
+
+    @staticmethod
+    def resolve_count(root: Any, info: Any) -> Any:
+        leaves = _field(root, "leaves")
+        return len(leaves) if leaves is not None else None
+
+
+class Tree(graphene.ObjectType):
+    """The root."""
+
+    branches = graphene.List(Branch)
+
+    @staticmethod
+    def resolve_branches(root: None, info: Any) -> list[Any]:
+        def branch(**fields: Any) -> Any:
+            values: dict[str, Any] = {
+                "label": None,
+                "leaves": [],
+                "maybe": None,
+                "first": None,
+                "strict": None,
+            }
+            return types.SimpleNamespace(**{**values, **fields})
+
+        day = dt.date(2020, 5, 1)
+        return [
+            branch(
+                label="full",
+                leaves=[_leaf("a", when=day), {"name": "b", "when": "not a date"}],
+                maybe=[_leaf("c"), None, _leaf("d", size=2**40), _leaf("e", size=_later(3))],
+                first=_leaf("e"),
+                strict=_leaf("f"),
+            ),
+            branch(label="null in a non-null list", leaves=[_leaf("g"), None], strict=_leaf("h")),
+            branch(label="wrong type", leaves=[_leaf("i", kind="stone")], strict=_leaf("j")),
+            branch(label="no strict", maybe=[_leaf(None)], first=_leaf("k", size="big")),
+            branch(label="no leaves", leaves=None, strict=_leaf("l")),
+            {"label": "a dict", "leaves": [], "strict": {"name": "m"}, "maybe": None},
+        ]
+
+
+TREE = """
+{
+  branches {
+    label shout loud: shout(word: "hey") broken count
+    leaves { name size when } maybe { name size } first { name size }
+    strict { name } later { name } laterItems { name } __typename
+  }
+}
+"""
+
+
+async def test_objects_lists_and_resolvers_complete_as_graphql_core_completes_them() -> None:
+    schema = graphene.Schema(query=Tree).graphql_schema
+    document = parse(TREE)
+
+    answers = []
+    for context_class in (ExecutionContext, RegistryExecutionContext):
+        result = execute(schema, document, execution_context_class=context_class)
+        if not isinstance(result, ExecutionResult):
+            result = await result
+        answers.append((result.data, [error.formatted for error in result.errors or []]))
+
+    (stock_data, stock_errors), (fast_data, fast_errors) = answers
+    assert fast_data == stock_data
+    assert fast_errors == stock_errors
+    assert stock_data is not None
+    assert [branch and branch["label"] for branch in stock_data["branches"]] == [
+        "full",
+        None,  # a null leaf in a non-null list nulls the branch
+        None,  # a leaf failing is_type_of too
+        None,  # and a missing non-null object
+        None,  # and a missing required list
+        "a dict",
+    ]
+    assert stock_data["branches"][0]["maybe"] == [
+        {"name": "c", "size": 1},
+        None,
+        {"name": "d", "size": None},  # out of Int's range
+        {"name": "e", "size": 3},  # awaited
+    ]
+    assert len(stock_errors) >= 8
+
+
 class _Awaitable:
     def __await__(self) -> Generator[None, None, None]:
         yield

@@ -12,7 +12,8 @@ from heritage.graphql.context import ResolveInfo
 from heritage.graphql.ids import decode_id
 from heritage.graphql.objects.types import PlaceConnection, Site, SiteConnection
 from heritage.graphql.prefetch import prefetch_nodes
-from heritage.models import vocab
+from heritage.graphql.rows import records
+from heritage.models import HeritageObject, vocab
 from heritage.services import listing
 from heritage.services.listing import ObjectFilter
 
@@ -70,6 +71,15 @@ def to_filter(record_type: str, data: Any) -> ObjectFilter:
     )
 
 
+async def object_records(info: ResolveInfo, flt: ObjectFilter, **page: Any) -> list[Any]:
+    """``listing.page`` as records (:mod:`heritage.graphql.rows`), places or sites by kind."""
+    found = records(HeritageObject)
+    query = listing.page_query(flt, **page).with_only_columns(*found.columns)
+    async with info.context.read() as session:
+        connection = await session.connection()
+        return found.wrap_all((await connection.execute(query)).all())
+
+
 async def paged_objects(
     info: ResolveInfo, connection: Any, flt: ObjectFilter, arguments: dict[str, Any]
 ) -> Any:
@@ -80,15 +90,14 @@ async def paged_objects(
         arguments.get("last"),
         arguments.get("before"),
     )
-    async with info.context.read() as session:
-        rows = await listing.page(
-            session,
-            flt,
-            after_id=request.after,
-            before_id=request.before,
-            limit=request.size + 1,
-            backwards=request.backwards,
-        )
+    rows = await object_records(
+        info,
+        flt,
+        after_id=request.after,
+        before_id=request.before,
+        limit=request.size + 1,
+        backwards=request.backwards,
+    )
 
     async def counter() -> int:
         async with info.context.read() as session:
@@ -153,10 +162,6 @@ class ObjectQueries(graphene.ObjectType):
 
     @staticmethod
     async def resolve_site(root: None, info: ResolveInfo, national_code: str) -> Any:
-        async with info.context.read() as session:
-            rows = await listing.page(
-                session,
-                ObjectFilter(record_type="site", national_code=national_code),
-                limit=1,
-            )
+        flt = ObjectFilter(record_type="site", national_code=national_code)
+        rows = await object_records(info, flt, limit=1)
         return rows[0] if rows else None

@@ -16,6 +16,7 @@ from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import column_fields, doc
 from heritage.graphql.prefetch import batched, ready
+from heritage.graphql.rows import is_model
 from heritage.models.vocab import CoordinateVisibility, UserRole
 
 # Sensitive locations are shown to the public rounded to this many decimals (about 10 km).
@@ -254,7 +255,7 @@ class HeritageObject(ObjectFields, graphene.Interface):
 
     @classmethod
     def resolve_type(cls, instance: Any, info: ResolveInfo) -> Any:
-        return Place if isinstance(instance, models.Place) else Site
+        return Place if is_model(instance, models.Place) else Site
 
 
 class Place(PlaceColumns, ObjectFields, graphene.ObjectType):
@@ -265,12 +266,12 @@ class Place(PlaceColumns, ObjectFields, graphene.ObjectType):
 
     @classmethod
     def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
-        return isinstance(root, models.Place)
+        return is_model(root, models.Place)
 
     @classmethod
     async def get_node(cls, info: ResolveInfo, db_id: str) -> models.Place | None:
         obj = await info.context.loaders.objects.load(int(db_id))
-        return obj if isinstance(obj, models.Place) else None
+        return obj if is_model(obj, models.Place) else None
 
 
 class Site(SiteColumns, ObjectFields, graphene.ObjectType):
@@ -316,12 +317,12 @@ class Site(SiteColumns, ObjectFields, graphene.ObjectType):
 
     @classmethod
     def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
-        return isinstance(root, models.Site)
+        return is_model(root, models.Site)
 
     @classmethod
     async def get_node(cls, info: ResolveInfo, db_id: str) -> models.Site | None:
         obj = await info.context.loaders.objects.load(int(db_id))
-        return obj if isinstance(obj, models.Site) else None
+        return obj if is_model(obj, models.Site) else None
 
     @staticmethod
     @batched
@@ -395,7 +396,7 @@ class StatusChange(StatusChangeColumns, graphene.ObjectType):
 
     @classmethod
     def is_type_of(cls, root: Any, info: ResolveInfo) -> bool:
-        return isinstance(root, models.StatusChange)
+        return is_model(root, models.StatusChange)
 
 
 PlaceConnection = connection_for(Place)

@@ -21,11 +21,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heritage.context import Actor, acting_as
 from heritage.db.engine import create_engine
 from heritage.db.session import make_session_factory
 from heritage.models import HeritageObject
+from heritage.search.service import SearchService
 from heritage.services.errors import ServiceError
 from heritage.settings import Settings
 from heritage.transfer.export import csv_chunks, export_records, geojson_chunks, objects_matching
@@ -136,6 +138,7 @@ async def _import(
     workers: int | Literal["auto"] = "auto",
     label: str = "importing",
     if_empty: bool = False,
+    index: bool = True,
 ) -> ImportSummary | None:
     engine = create_engine(config)
     try:
@@ -160,9 +163,37 @@ async def _import(
                 await session.commit()
             else:
                 await session.rollback()
-            return summary
+        if summary.kept and not summary.dry_run and index:
+            await _catch_up_search(config, engine)
+        return summary
     finally:
         await engine.dispose()
+
+
+async def _catch_up_search(config: Settings, engine: AsyncEngine) -> None:
+    """Index what the import wrote, so that search shows it as soon as the command ends.
+
+    The import has committed: the outbox holds its changes whatever happens here, so a search
+    engine that is down costs a warning, not the import (the app or ``heritage search sync``
+    indexes them later).
+    """
+    service = SearchService.open(config, engine)
+    try:
+        report = await service.sync(retry_now=True)
+    except Exception as exc:  # the import stands; say why search lags behind
+        _err(f"search index not updated ({exc}); run `heritage search sync` later", "yellow")
+        return
+    finally:
+        await service.close()
+    if report.failed:
+        reasons = "; ".join(report.errors) or "unknown error"
+        _err(
+            f"search index: {report.failed:,} records waiting ({reasons}); they are indexed "
+            "when the engine answers (`heritage search sync`, or the running app)",
+            "yellow",
+        )
+    else:
+        _err(f"search index: {report.indexed:,} records indexed")
 
 
 def register_commands(
@@ -196,6 +227,14 @@ def register_commands(
         workers: Annotated[
             str, typer.Option(help="Conversion processes: auto, or a number (0: none).")
         ] = "auto",
+        index: Annotated[
+            bool,
+            typer.Option(
+                "--index/--no-index",
+                help="Bring the search index up to date after the import (default), or leave "
+                "it to `heritage search sync` and the running app.",
+            ),
+        ] = True,
     ) -> None:
         """Import places and sites from a file, all or nothing, with a row-level report."""
         if fmt not in (None, "csv", "jsonl") or not (
@@ -227,6 +266,7 @@ def register_commands(
                 batch_size=batch_size,
                 workers="auto" if workers == "auto" else int(workers),
                 label=f"importing {file.name}",
+                index=index,
             )
         )
         assert summary is not None

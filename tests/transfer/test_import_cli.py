@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,8 +18,8 @@ import pytest
 from tests.transfer.helpers import GOOD_ROWS, LIST_MAPPING, NATIONAL_FILE, row, write_csv
 
 
-def heritage(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")}
+def heritage(args: list[str], cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HERITAGE_")} | settings
     return subprocess.run(
         [sys.executable, "-m", "heritage.cli", *args],
         cwd=cwd,
@@ -30,16 +31,16 @@ def heritage(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def counts(database: Path) -> tuple[int, int, int]:
+def counts(
+    database: Path, tables: tuple[str, ...] = ("heritage_object", "change_record", "search_outbox")
+) -> tuple[int, ...]:
     db = sqlite3.connect(database)
     try:
-        objects, changes, outbox = (
-            int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("heritage_object", "change_record", "search_outbox")
+        return tuple(
+            int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in tables
         )
     finally:
         db.close()
-    return objects, changes, outbox
 
 
 @pytest.fixture
@@ -71,9 +72,32 @@ def test_import_exit_codes_report_and_all_or_nothing(registry: Path) -> None:
     assert after_refusal == (0, 0, 0)
     assert partial.returncode == 3, partial.stderr
     assert "2 new" in partial.stderr
-    assert counts(database) == (2, 4, 2)
+    # Both rows are searchable when the command ends: the outbox is drained into the index.
+    assert "search index: 2 records indexed" in partial.stderr
+    assert counts(database) == (2, 4, 0)
+    assert counts(database, ("search_entry",)) == (2,)
     assert usage.returncode == 2
     assert "nothing.toml" in usage.stderr
+
+
+def test_an_import_stands_when_the_search_engine_is_down(registry: Path) -> None:
+    write_csv(registry / "list.csv", GOOD_ROWS[:2], encoding="utf-8")
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    down = heritage(
+        ["import", "list.csv", "-m", "list.toml"], registry, HERITAGE_ELASTICSEARCH_URL=closed
+    )
+    skipped = heritage(["import", "list.csv", "-m", "list.toml", "--no-index"], registry)
+
+    assert down.returncode == 0, down.stderr
+    assert "2 new" in down.stderr
+    assert "records waiting" in down.stderr
+    database = registry / "heritage.sqlite3"
+    # The outbox keeps the rows that Elasticsearch did not take, for the next sync.
+    assert counts(database, ("heritage_object", "search_outbox")) == (2, 2)
+    assert skipped.returncode == 0, skipped.stderr
+    assert "search index" not in skipped.stderr
 
 
 def test_demo_load_if_empty_then_export(registry: Path) -> None:

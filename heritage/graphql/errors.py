@@ -7,7 +7,6 @@ from typing import Any
 
 import graphene
 
-from heritage.graphql.enums import graphql_enum
 from heritage.services.errors import ErrorCode as E
 
 _GENERIC = {
@@ -77,7 +76,7 @@ DOMAIN_CODES: dict[str, set[E]] = {
     },
     "Incident": _GENERIC,
     "Media": _GENERIC,
-    "Account": _GENERIC | {E.USERNAME_TAKEN, E.TOKEN_INVALID},
+    "Account": _GENERIC | {E.USERNAME_TAKEN, E.TOKEN_INVALID, E.LAST_ADMINISTRATOR},
 }
 
 _DESCRIPTIONS = {
@@ -108,8 +107,12 @@ def code_enum(domain: str) -> Any:
     if domain not in _code_enums:
         members = {code.value: code.value for code in sorted(DOMAIN_CODES[domain])}
         python_enum = Enum(f"{domain}ErrorCode", members)  # type: ignore[misc]
-        python_enum.__doc__ = f"Why a change to {_DESCRIPTIONS[domain]} was refused."
-        _code_enums[domain] = graphql_enum(python_enum)
+        summary = f"Why a change to {_DESCRIPTIONS[domain]} was refused."
+
+        def describe(member: Enum | None) -> str:
+            return summary if member is None else E(member.value).description
+
+        _code_enums[domain] = graphene.Enum.from_enum(python_enum, description=describe)
     return _code_enums[domain]
 
 

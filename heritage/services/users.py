@@ -67,14 +67,49 @@ async def create_user(session: AsyncSession, data: UserCreate) -> User:
 
 
 async def update_user(session: AsyncSession, user_id: int, version: int, data: UserFields) -> User:
-    """Change a user's role, name or organisation, or deactivate them."""
+    """Change a user's role, name or organisation, or deactivate them.
+
+    The last active administrator can be neither demoted nor deactivated: nobody could manage
+    users and tokens any more (the command line's ``heritage user create`` aside).
+    """
     user = await get_user(session, user_id)
     problems = Problems()
     check_version(problems, user.version, version)
     problems.raise_if_any()
+    if _is_active_administrator(user) and (
+        (data.role is not None and data.role != UserRole.ADMINISTRATOR)
+        or data.is_active is False
+    ):
+        await _keep_an_administrator(session, user, "role" if data.role else "isActive")
     apply_given(user, data, set(UserFields.model_fields))
     await session.flush()
     return user
+
+
+def _is_active_administrator(user: User) -> bool:
+    return user.is_active and user.role == UserRole.ADMINISTRATOR
+
+
+async def _keep_an_administrator(session: AsyncSession, leaving: User, field: str) -> None:
+    """Refuse to let ``leaving`` stop being an administrator if no other active one remains.
+
+    The active administrators' rows are locked in id order first (PostgreSQL), so two
+    administrators demoting each other at once are serialised and the second sees the first's
+    change; SQLite's writes are serialised already.
+    """
+    others = await session.scalars(
+        select(User.id)
+        .where(User.role == UserRole.ADMINISTRATOR, User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    )
+    if not [user_id for user_id in others if user_id != leaving.id]:
+        raise ServiceError.single(
+            field,
+            ErrorCode.LAST_ADMINISTRATOR,
+            f"{leaving.username} is the last active administrator: make another user an "
+            "administrator first",
+        )
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:

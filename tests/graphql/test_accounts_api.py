@@ -169,3 +169,20 @@ async def test_users_and_tokens_are_seen_by_administrators_and_by_themselves(api
     assert own_user["node"] == {"id": surveyor_view["id"]}
     assert own_token["node"] == {"id": surveyor_token}
     assert admin_reads["node"] == {"id": surveyor_token}
+
+
+async def test_the_last_administrator_cannot_lock_everyone_out(api: Api) -> None:
+    admin = UserRole.ADMINISTRATOR
+    own = (await api.data(ME, role=admin))["me"]
+
+    demoted = await payload(
+        api, USER_UPDATE, {"id": own["id"], "version": 1, "input": {"role": "RESEARCHER"}}, admin
+    )
+    deactivated = await payload(
+        api, USER_UPDATE, {"id": own["id"], "version": 1, "input": {"isActive": False}}, admin
+    )
+
+    assert demoted["user"] is None
+    assert problems(demoted) == {("role", "LAST_ADMINISTRATOR")}
+    assert problems(deactivated) == {("isActive", "LAST_ADMINISTRATOR")}
+    assert (await api.data(ME, role=admin))["me"]["role"] == "ADMINISTRATOR"

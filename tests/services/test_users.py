@@ -116,3 +116,34 @@ async def test_a_user_may_revoke_their_own_token_but_not_someone_elses(
 
     assert await authenticate(session, raw) is None
     assert spare.revoked_at is not None
+
+
+async def test_the_last_active_administrator_is_neither_demoted_nor_deactivated(
+    session: AsyncSession,
+) -> None:
+    first = await create_user(
+        session, UserCreate(username="admin1", display_name="一", role=UserRole.ADMINISTRATOR)
+    )
+
+    for change, field in (
+        (UserFields(role=UserRole.RESEARCHER), "role"),
+        (UserFields(is_active=False), "isActive"),
+    ):
+        with pytest.raises(ServiceError) as caught:
+            await update_user(session, first.id, first.version, change)
+        assert [(p.field, p.code) for p in caught.value.problems] == [
+            (field, ErrorCode.LAST_ADMINISTRATOR)
+        ]
+    assert (first.role, first.is_active) == (UserRole.ADMINISTRATOR, True)
+
+    # With a second administrator the first may step down; then the second is the last one.
+    second = await create_user(
+        session, UserCreate(username="admin2", display_name="二", role=UserRole.ADMINISTRATOR)
+    )
+    await update_user(session, first.id, first.version, UserFields(role=UserRole.RESEARCHER))
+    assert first.role == UserRole.RESEARCHER
+    with pytest.raises(ServiceError):
+        await update_user(session, second.id, second.version, UserFields(is_active=False))
+    # Renaming the last administrator is no demotion.
+    renamed = await update_user(session, second.id, second.version, UserFields(display_name="贰"))
+    assert renamed.display_name == "贰"

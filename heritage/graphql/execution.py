@@ -253,9 +253,7 @@ class RegistryExecutionContext(ExecutionContext):
             try:
                 value = self.complete_value(item_type, field_nodes, info, item_path, item)
             except Exception as raw_error:
-                error = located_error(raw_error, field_nodes, item_path.as_list())
-                self.handle_field_error(error, item_type, item_path)
-                value = None
+                value = self._report(raw_error, field_nodes, item_type, item_path)
             else:
                 if is_awaitable(value):
                     value = self._settle_later(item_type, field_nodes, item_path, value)
@@ -324,9 +322,7 @@ class RegistryExecutionContext(ExecutionContext):
                 return self._settle_later(return_type, field_nodes, path, completed)
             return completed
         except Exception as raw_error:
-            error = located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, return_type, path)
-            return None
+            return self._report(raw_error, field_nodes, return_type, path)
 
     async def _complete_later(
         self,
@@ -338,13 +334,11 @@ class RegistryExecutionContext(ExecutionContext):
     ) -> Any:
         try:
             completed = self.complete_value(return_type, field_nodes, info, path, await result)
-            if self.is_awaitable(completed):
-                return await completed
-            return completed
         except Exception as raw_error:
-            error = located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, return_type, path)
-            return None
+            return self._report(raw_error, field_nodes, return_type, path)
+        if self.is_awaitable(completed):
+            return await self._settle_later(return_type, field_nodes, path, completed)
+        return completed
 
     async def _settle_later(
         self,
@@ -356,9 +350,20 @@ class RegistryExecutionContext(ExecutionContext):
         try:
             return await completed
         except Exception as raw_error:
-            error = located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, return_type, path)
-            return None
+            return self._report(raw_error, field_nodes, return_type, path)
+
+    def _report(
+        self,
+        raw_error: Exception,
+        field_nodes: list[FieldNode],
+        return_type: GraphQLOutputType,
+        path: Path,
+    ) -> Any:
+        """Record a field's error as graphql-core does (raising it on for a non-null field);
+        the field's value is then null."""
+        error = located_error(raw_error, field_nodes, path.as_list())
+        self.handle_field_error(error, return_type, path)
+        return None
 
 
 class ValidatedDocuments:

@@ -28,9 +28,12 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin
 
 __all__ = [
     "KEEP_TRADITIONAL",
@@ -165,13 +168,54 @@ def _tokens_of(segment: str) -> list[tuple[str, bool]]:
     return out
 
 
+class _WordMemo(DefaultConverter):
+    """pypinyin's converter, remembering the readings of each word it has converted.
+
+    pypinyin splits a name into words and converts each one on its own, so a word's readings
+    never depend on its neighbours; names are made of few words (遗址, 古建筑群, 寺, 塔 …)
+    that come back in name after name, and converting one is most of the cost of a name's
+    keys (a reindex reads every name once). Readings come from pypinyin's dictionaries, which
+    the registry never changes; results are copied out, so a caller cannot alter the memo.
+    """
+
+    #: Distinct words remembered (a few hundred kB); later words are converted every time.
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._known: dict[tuple[str, Style, bool, str, bool], tuple[tuple[str, ...], ...]] = {}
+
+    def convert(
+        self,
+        words: str,
+        style: Style,
+        heteronym: bool,
+        errors: Any,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> list[list[str]]:
+        if kwargs or not isinstance(errors, str):
+            return super().convert(words, style, heteronym, errors, strict, **kwargs)
+        key = (words, style, heteronym, errors, strict)
+        known = self._known.get(key)
+        if known is None:
+            converted = super().convert(words, style, heteronym, errors, strict)
+            known = tuple(tuple(readings) for readings in converted)
+            if len(self._known) < self.LIMIT:
+                self._known[key] = known
+        return [list(readings) for readings in known]
+
+
+_PINYIN = Pinyin(_WordMemo())
+
+
 def _han_tokens(run: str) -> list[tuple[str, bool]]:
     if not run:
         return []
     # pypinyin returns characters it cannot read (symbols, very rare Han) unchanged: drop them.
     return [
         (item, True)
-        for item in lazy_pinyin(run, style=Style.NORMAL, errors="default")
+        for item in _PINYIN.lazy_pinyin(run, style=Style.NORMAL, errors="default")
         if item.isascii() and item.isalpha()
     ]
 

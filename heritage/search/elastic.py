@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, HttpxAsyncHttpNode, TransportError
@@ -142,11 +142,11 @@ class ElasticsearchBackend:
             return {}
         await self.ensure_index()
         building = await self._building_index()
-        operations: list[dict[str, Any]] = []
+        operations: list[dict[str, Any] | str] = []
         for target in [self.alias, *([building] if building else [])]:
             for doc in documents:
                 action = self._action(target, doc.object_id, version)
-                operations += [{"index": action}, doc.body]
+                operations += [{"index": action}, doc.source_json()]
         return await self._bulk(operations)
 
     async def remove(self, ids: Sequence[int], version: int) -> dict[int, str]:
@@ -181,10 +181,14 @@ class ElasticsearchBackend:
             raise _unavailable(exc) from exc
         return next(iter(dict(found)), None)
 
-    async def _bulk(self, operations: list[dict[str, Any]]) -> dict[int, str]:
-        """Send one ``_bulk``; a version conflict means a newer document is there (success)."""
+    async def _bulk(self, operations: Sequence[dict[str, Any] | str]) -> dict[int, str]:
+        """Send one ``_bulk``; a version conflict means a newer document is there (success).
+
+        A line given as text is JSON already (a document's :meth:`~Document.source_json`):
+        the client's NDJSON serialiser sends it as it is and serialises only the others.
+        """
         try:
-            answer = await self.client.bulk(operations=operations)
+            answer = await self.client.bulk(operations=cast(Any, operations))
         except _FAILURES as exc:
             raise _unavailable(exc) from exc
         failed: dict[int, str] = {}
@@ -270,9 +274,10 @@ class ElasticsearchBackend:
         written = 0
         pending: asyncio.Task[dict[int, str]] | None = None
         async for version, documents in batches:
-            operations: list[dict[str, Any]] = []
+            operations: list[dict[str, Any] | str] = []
             for doc in documents:
-                operations += [{"index": self._action(index, doc.object_id, version)}, doc.body]
+                action = self._action(index, doc.object_id, version)
+                operations += [{"index": action}, doc.source_json()]
             if pending is not None:
                 _raise_failures(await pending)
             pending = asyncio.create_task(self._bulk(operations)) if operations else None

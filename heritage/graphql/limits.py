@@ -59,44 +59,57 @@ def limit_rules(
     limits: Limits, variables: Mapping[str, Any] | None
 ) -> list[type[ASTValidationRule]]:
     """Validation rules enforcing ``limits``; ``variables`` resolve ``first: $n`` arguments."""
-    values = dict(variables or {})
 
     class LimitsRule(ASTValidationRule):
         """Measure each operation once the document is known (fragments included)."""
 
         def enter_document(self, node: DocumentNode, *_: Any) -> None:
-            fragments = {
-                d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)
-            }
-            for definition in node.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    self._check(definition, fragments)
-
-        def _check(
-            self, operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
-        ) -> None:
             assert isinstance(self.context, ValidationContext)
-            schema = self.context.schema
-            root = schema.get_root_type(operation.operation)
-            measure = _Measure()
-            walk = _Walk(schema, fragments, values, measure)
-            measure.cost = _cost(walk, operation.selection_set, root, 1, frozenset())
-            name = operation.name.value if operation.name else "the operation"
-            for what, value, ceiling in (
-                ("depth", measure.depth, limits.max_depth),
-                ("aliases", measure.aliases, limits.max_aliases),
-                ("cost", measure.cost, limits.max_cost),
-            ):
-                if value > ceiling:
-                    self.report_error(
-                        GraphQLError(
-                            f"{name} exceeds the {what} limit: {value} > {ceiling}",
-                            operation,
-                            extensions={"code": f"QUERY_{what.upper()}_LIMIT"},
-                        )
-                    )
+            for error in limit_errors(self.context.schema, node, limits, variables):
+                self.report_error(error)
 
     return [LimitsRule]
+
+
+def limit_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    limits: Limits,
+    variables: Mapping[str, Any] | None,
+) -> list[GraphQLError]:
+    """What :func:`limit_rules` reports for ``document``, measured directly.
+
+    The endpoint calls this rather than ``validate``: the measure walks the operations'
+    selections itself, while ``validate`` would also walk every node of the document with
+    type information, several times the cost of the measure, on every request.
+    """
+    values = dict(variables or {})
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    errors: list[GraphQLError] = []
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(operation.operation)
+        measure = _Measure()
+        walk = _Walk(schema, fragments, values, measure)
+        measure.cost = _cost(walk, operation.selection_set, root, 1, frozenset())
+        name = operation.name.value if operation.name else "the operation"
+        for what, value, ceiling in (
+            ("depth", measure.depth, limits.max_depth),
+            ("aliases", measure.aliases, limits.max_aliases),
+            ("cost", measure.cost, limits.max_cost),
+        ):
+            if value > ceiling:
+                errors.append(
+                    GraphQLError(
+                        f"{name} exceeds the {what} limit: {value} > {ceiling}",
+                        operation,
+                        extensions={"code": f"QUERY_{what.upper()}_LIMIT"},
+                    )
+                )
+    return errors
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     execute,
-    validate,
 )
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,7 +26,7 @@ from heritage.graphql.execution import (
     ValidatedDocuments,
     is_awaitable,
 )
-from heritage.graphql.limits import Limits, limit_rules
+from heritage.graphql.limits import Limits, limit_errors
 from heritage.models import User
 from heritage.services.errors import ServiceError
 from heritage.web.auth import UnauthenticatedError, caller
@@ -112,7 +111,7 @@ class GraphQLView:
             error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
             return _errors([error])
         if not problems:
-            problems = validate(self.schema, document, limit_rules(self.limits, variables))
+            problems = limit_errors(self.schema, document, self.limits, variables)
         if problems:
             for problem in problems:
                 problem.extensions = {

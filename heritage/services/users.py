@@ -77,8 +77,7 @@ async def update_user(session: AsyncSession, user_id: int, version: int, data: U
     check_version(problems, user.version, version)
     problems.raise_if_any()
     if _is_active_administrator(user) and (
-        (data.role is not None and data.role != UserRole.ADMINISTRATOR)
-        or data.is_active is False
+        (data.role is not None and data.role != UserRole.ADMINISTRATOR) or data.is_active is False
     ):
         await _keep_an_administrator(session, user, "role" if data.role else "isActive")
     apply_given(user, data, set(UserFields.model_fields))

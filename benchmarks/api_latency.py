@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
@@ -56,6 +55,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from benchmarks.databases import benchmark_databases
 from heritage.context import Actor
 from heritage.db import migrate
 from heritage.db.engine import create_engine
@@ -93,7 +93,6 @@ BUILDINGS = 120
 OTHER_SITES = 10
 PAGE = 100
 TARGET_RATIO = 2.0
-POSTGRES_ENV = "HERITAGE_BENCH_POSTGRES_URL"
 ACTOR = Actor(label="benchmark", role=UserRole.ADMINISTRATOR)
 REGIONS = ["140622", "140728", "110101", "330106", "320508", "610113", "530702", "140105"]
 BUILDING_KINDS = [ObjectKind.BUILDING, ObjectKind.BUILDING_GROUP, ObjectKind.STRUCTURE]
@@ -194,30 +193,11 @@ async def _add_site(session: Any, index: int) -> None:
 
 @asynccontextmanager
 async def registries(directory: Path) -> AsyncIterator[dict[str, str]]:
-    """Backend name → database URL: SQLite always, PostgreSQL when the variable is set."""
-    sqlite = Settings(database_url=f"sqlite:///{directory / 'registry.sqlite3'}")
-    urls = {"sqlite": sqlite.database_url}
-    admin = os.environ.get(POSTGRES_ENV)
-    name = f"heritage_bench_{uuid.uuid4().hex[:10]}"
-    if admin:
-        connection = await asyncpg.connect(admin.replace("+asyncpg", ""))
-        try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-        base = Settings(database_url=admin).database_url.rpartition("/")[0]
-        urls["postgresql"] = f"{base}/{name}"
-    try:
+    """Backend name → database URL of a built registry (see :mod:`benchmarks.databases`)."""
+    async with benchmark_databases(directory) as urls:
         for url in urls.values():
             await build_registry(url)
         yield urls
-    finally:
-        if admin:
-            connection = await asyncpg.connect(admin.replace("+asyncpg", ""))
-            try:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await connection.close()
 
 
 # -- the hand-built endpoint ----------------------------------------------------------------

@@ -5,9 +5,11 @@ Run with the local node up (``scripts/engine-start``)::
 
     .venv/bin/python benchmarks/search_latency.py [--sizes 5000,100000] [--rounds 5]
 
-For each size a fresh SQLite registry is filled with copies of the national key sites list
-shipped as demo data: the real rows first, then copies named ``<name><n>``, points moved by up
-to ±0.01°, national designations for the real rows and provincial ones for the copies. Then:
+For each size a fresh SQLite registry (and a PostgreSQL one when ``HERITAGE_BENCH_POSTGRES_URL``
+names a server: a database is created there and dropped afterwards) is filled with copies of
+the national key sites list shipped as demo data: the real rows first, then copies named
+``<name><n>``, points moved by up to ±0.01°, national designations for the real rows and
+provincial ones for the copies. Then:
 
 * **reindex**: ``heritage search reindex`` as the command runs it (read the database, build the
   documents, bulk them into a new index, swap the alias), against **raw**: the same documents,
@@ -26,6 +28,7 @@ import argparse
 import asyncio
 import gzip
 import json
+import os
 import random
 import statistics
 import sys
@@ -46,6 +49,7 @@ from sqlalchemy import Table, insert
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.databases import POSTGRES_ENV, benchmark_databases  # noqa: E402
 from heritage.db import migrate  # noqa: E402
 from heritage.db.base import utcnow  # noqa: E402
 from heritage.db.engine import create_engine  # noqa: E402
@@ -336,6 +340,7 @@ async def measure_raw_bulk(settings: Settings, sessions: Sessions) -> tuple[int,
 
 @dataclass
 class Row:
+    database: str
     size: int
     api: list[float]
     raw: list[float]
@@ -343,57 +348,75 @@ class Row:
     raw_rate: float
 
 
-async def run_size(size: int, bases: list[Base], es_url: str, rounds: int) -> Row:
+async def run_size(
+    size: int, bases: list[Base], es_url: str, rounds: int, backend_name: str
+) -> Row:
     with tempfile.TemporaryDirectory() as tmp:
-        url = Settings(database_url=f"sqlite:///{tmp}/registry.sqlite3").database_url
-        await migrate.upgrade(url)
+        async with benchmark_databases(Path(tmp)) as urls:
+            return await run_on(
+                backend_name, urls[backend_name], Path(tmp), size, bases, es_url, rounds
+            )
+
+
+async def run_on(
+    backend_name: str,
+    url: str,
+    tmp: Path,
+    size: int,
+    bases: list[Base],
+    es_url: str,
+    rounds: int,
+) -> Row:
+    """Seed a registry of ``size`` records at ``url``, then measure reindex and latency."""
+    await migrate.upgrade(url)
+    started = time.perf_counter()
+    await seed(url, bases, size)
+    print(f"  {size:,}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    settings = Settings(
+        database_url=url,
+        elasticsearch_url=es_url,
+        elasticsearch_index_prefix=f"bench-{uuid.uuid4().hex[:8]}",
+        media_root=Path(tmp) / "media",
+    )
+    engine = create_engine(settings)
+    sessions = Sessions.of(engine)
+    backend = ElasticsearchBackend(settings)
+    try:
         started = time.perf_counter()
-        await seed(url, bases, size)
-        print(f"  {size:,}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
-        settings = Settings(
-            database_url=url,
-            elasticsearch_url=es_url,
-            elasticsearch_index_prefix=f"bench-{uuid.uuid4().hex[:8]}",
-            media_root=Path(tmp) / "media",
-        )
-        engine = create_engine(settings)
-        sessions = Sessions.of(engine)
-        backend = ElasticsearchBackend(settings)
-        try:
-            started = time.perf_counter()
-            indexed = await reindex(sessions, backend)
-            reindex_s = time.perf_counter() - started
-            print(f"  {size:,}: reindex {indexed:,} in {reindex_s:.1f} s", flush=True)
-            raw_count, raw_s = await measure_raw_bulk(settings, sessions)
-            print(f"  {size:,}: raw _bulk {raw_count:,} in {raw_s:.1f} s", flush=True)
-            api, raw = await measure_latency(settings, queries(bases), rounds)
-        finally:
-            await backend.drop()
-            await backend.close()
-            await engine.dispose()
-    return Row(size, api, raw, indexed / reindex_s, raw_count / raw_s)
+        indexed = await reindex(sessions, backend)
+        reindex_s = time.perf_counter() - started
+        print(f"  {size:,}: reindex {indexed:,} in {reindex_s:.1f} s", flush=True)
+        raw_count, raw_s = await measure_raw_bulk(settings, sessions)
+        print(f"  {size:,}: raw _bulk {raw_count:,} in {raw_s:.1f} s", flush=True)
+        api, raw = await measure_latency(settings, queries(bases), rounds)
+    finally:
+        await backend.drop()
+        await backend.close()
+        await engine.dispose()
+    return Row(backend_name, size, api, raw, indexed / reindex_s, raw_count / raw_s)
 
 
 def report(rows: list[Row]) -> bool:
     ok = True
     print()
-    print("search latency (ms)     API p50   raw p50  ratio    API p95   raw p95  ratio")
+    print("search latency (ms)                API p50   raw p50  ratio    API p95   raw p95  ratio")
     for row in rows:
         a50, r50 = statistics.median(row.api) * 1e3, statistics.median(row.raw) * 1e3
         a95, r95 = percentile(row.api, 95) * 1e3, percentile(row.raw, 95) * 1e3
         ok &= a50 / r50 <= LATENCY_TARGET and a95 / r95 <= LATENCY_TARGET
         print(
-            f"  {row.size:>9,} docs  {a50:8.1f}  {r50:8.1f}  {a50 / r50:5.2f}   "
+            f"  {row.database:<10} {row.size:>9,} docs  {a50:8.1f}  {r50:8.1f}  {a50 / r50:5.2f}   "
             f"{a95:8.1f}  {r95:8.1f}  {a95 / r95:5.2f}"
         )
     print(f"  target: ratio ≤ {LATENCY_TARGET}")
     print()
-    print("reindex (docs/s)        reindex  raw _bulk  ratio")
+    print("reindex (docs/s)                   reindex  raw _bulk  ratio")
     for row in rows:
         ratio = row.reindex_rate / row.raw_rate
         ok &= ratio >= REINDEX_TARGET
         print(
-            f"  {row.size:>9,} docs  {row.reindex_rate:8,.0f}   {row.raw_rate:8,.0f}  {ratio:5.2f}"
+            f"  {row.database:<10} {row.size:>9,} docs  {row.reindex_rate:8,.0f}   "
+            f"{row.raw_rate:8,.0f}  {ratio:5.2f}"
         )
     print(f"  target: ratio ≥ {REINDEX_TARGET}")
     print("\n" + ("all targets met" if ok else "TARGET MISSED"))
@@ -408,8 +431,11 @@ async def main() -> int:
     args = parser.parse_args()
     bases = prepare(base_rows())
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(await run_size(size, bases, args.elasticsearch_url, args.rounds))
+    databases = ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+    for database in databases:
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"{database}:", flush=True)
+            rows.append(await run_size(size, bases, args.elasticsearch_url, args.rounds, database))
     return 0 if report(rows) else 1
 
 

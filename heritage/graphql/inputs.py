@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from heritage.db.base import Base
 from heritage.graphql.ids import decode_id
+from heritage.models import HeritageObject
 from heritage.services.checks import not_found
 
 ModelT = TypeVar("ModelT", bound=Base)
@@ -60,3 +61,9 @@ async def existing(
     if row is None:
         raise not_found(what, db_id, field)
     return row
+
+
+async def ensure_object(session: AsyncSession, values: Mapping[str, Any]) -> None:
+    """NOT_FOUND on ``objectId`` (not on the mutation's ``id``) for an unknown place or site."""
+    if isinstance(values.get("objectId"), int):
+        await existing(session, HeritageObject, values["objectId"], "objectId", "place or site")

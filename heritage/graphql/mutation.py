@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 
 import graphene
@@ -9,9 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.errors import RuleWarning, code_in, error_type
+from heritage.graphql.ids import decode_id
+from heritage.graphql.inputs import service_input
 from heritage.models.vocab import UserRole
 from heritage.services import errors as service_errors
 from heritage.services.errors import ErrorCode, Problem, ServiceError
+from heritage.services.inputs import Input, parse_input
 
 
 class RegistryMutation(graphene.Mutation):
@@ -103,3 +107,63 @@ class RegistryMutation(graphene.Mutation):
             ],
             warnings=[],
         )
+
+
+def version_argument(description: str = "The version the change was made on.") -> Any:
+    """The ``version`` argument of a change to an existing record (a stale one is refused)."""
+    return graphene.Int(required=True, description=description)
+
+
+def record_arguments(
+    what: str,
+    input_class: Any,
+    input_description: str = "The fields to change.",
+    version_description: str = "The version the change was made on.",
+) -> type:
+    """``Arguments`` of a change to the record ``id`` (described by ``what``) at ``version``."""
+    return type(
+        "Arguments",
+        (),
+        {
+            "id": graphene.ID(required=True, description=what),
+            "version": version_argument(version_description),
+            "input": input_class(required=True, description=input_description),
+        },
+    )
+
+
+class RecordUpdate(RegistryMutation):
+    """A change to the record ``id`` at ``version``, made by one use-case of a service.
+
+    Subclasses set ``node_type`` (what the global ID names), ``input_model`` (the service's
+    input), ``apply`` (the use-case, called with the session, the record's id, the version and
+    the parsed input), ``payload`` (the field answering the changed record), ``ids`` (input
+    fields holding global IDs) and ``Arguments`` (see :func:`record_arguments`).
+    """
+
+    class Meta:
+        abstract = True
+
+    node_type: ClassVar[str]
+    input_model: ClassVar[type[Input]]
+    apply: ClassVar[Callable[[AsyncSession, int, int, Any], Awaitable[Any]]]
+    payload: ClassVar[str]
+    ids: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
+    @classmethod
+    async def perform(
+        cls,
+        session: AsyncSession,
+        info: ResolveInfo,
+        warnings: list[service_errors.RuleWarning],
+        **arguments: Any,
+    ) -> dict[str, Any]:
+        record_id = decode_id(arguments["id"], (cls.node_type,))
+        values = service_input(arguments["input"], cls.ids)
+        data = parse_input(cls.input_model, values, "input")
+        return {cls.payload: await cls.apply(session, record_id, arguments["version"], data)}
+
+
+def root_field(mutation: type[RegistryMutation]) -> Any:
+    """The root mutation field of ``mutation``, with its description."""
+    return mutation.Field(description=mutation._meta.description)

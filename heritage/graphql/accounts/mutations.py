@@ -12,7 +12,7 @@ from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
 from heritage.graphql.inputs import service_input
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.mutation import RecordUpdate, RegistryMutation, record_arguments, root_field
 from heritage.models.vocab import UserRole
 from heritage.services import users
 from heritage.services.errors import RuleWarning
@@ -47,23 +47,18 @@ class UserCreate(_AccountMutation):
         return {"user": await users.create_user(session, data)}
 
 
-class UserUpdate(_AccountMutation):
+class UserUpdate(RecordUpdate):
     """Change a user's role, name or organisation, or stop them signing in (isActive false)."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The user.")
-        version = graphene.Int(required=True, description="The version the change was made on.")
-        input = UserUpdateInput(required=True, description="The fields to change.")
+    domain = "Account"
+    required_role = UserRole.ADMINISTRATOR
+    node_type = "User"
+    input_model = users.UserFields
+    apply = users.update_user
+    payload = "user"
+    Arguments = record_arguments("The user.", UserUpdateInput)
 
     user = graphene.Field(User, description="The user after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        user_id = decode_id(arguments["id"], ("User",))
-        data = parse_input(users.UserFields, service_input(arguments["input"]), "input")
-        return {"user": await users.update_user(session, user_id, arguments["version"], data)}
 
 
 class ApiTokenCreate(_AccountMutation):
@@ -114,14 +109,10 @@ class ApiTokenRevoke(_AccountMutation):
         return {"api_token": token}
 
 
-def _field(mutation: Any) -> Any:
-    return mutation.Field(description=mutation._meta.description)
-
-
 class AccountMutations(graphene.ObjectType):
     """Root mutation fields for users and API tokens."""
 
-    user_create = _field(UserCreate)
-    user_update = _field(UserUpdate)
-    api_token_create = _field(ApiTokenCreate)
-    api_token_revoke = _field(ApiTokenRevoke)
+    user_create = root_field(UserCreate)
+    user_update = root_field(UserUpdate)
+    api_token_create = root_field(ApiTokenCreate)
+    api_token_revoke = root_field(ApiTokenRevoke)

@@ -12,7 +12,13 @@ from heritage.graphql.designations.types import Designation
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
 from heritage.graphql.inputs import OBJECT_TYPES, service_input
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.mutation import (
+    RecordUpdate,
+    RegistryMutation,
+    record_arguments,
+    root_field,
+    version_argument,
+)
 from heritage.models.vocab import UserRole
 from heritage.services import designations
 from heritage.services.errors import RuleWarning
@@ -44,6 +50,16 @@ class _DesignationMutation(RegistryMutation):
     required_role = UserRole.PROTECTION_OFFICER
 
 
+class _DesignationUpdate(RecordUpdate):
+    class Meta:
+        abstract = True
+
+    domain = "Designation"
+    required_role = UserRole.PROTECTION_OFFICER
+    node_type = "Designation"
+    payload = "designation"
+
+
 class DesignationAdd(_DesignationMutation):
     """Designate a place or site (type, level, authority, batch, number, dates)."""
 
@@ -65,7 +81,7 @@ class DesignationUpgrade(_DesignationMutation):
 
     class Arguments:
         id = graphene.ID(required=True, description="The designation to replace.")
-        version = graphene.Int(required=True, description="Its version.")
+        version = version_argument("Its version.")
         input = DesignationUpgradeInput(required=True, description="The new designation.")
 
     designation = graphene.Field(Designation, description="The new designation.")
@@ -84,60 +100,34 @@ class DesignationUpgrade(_DesignationMutation):
         return {"designation": new}
 
 
-class DesignationCorrect(_DesignationMutation):
+class DesignationCorrect(_DesignationUpdate):
     """Correct descriptive fields of a designation (type and level change only by upgrade)."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The designation.")
-        version = graphene.Int(required=True, description="Its version.")
-        input = DesignationCorrectInput(required=True, description="The fields to correct.")
+    input_model = designations.DesignationFields
+    apply = designations.correct_designation
+    Arguments = record_arguments(
+        "The designation.", DesignationCorrectInput, "The fields to correct.", "Its version."
+    )
 
     designation = graphene.Field(Designation, description="The designation after the change.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        designation_id = decode_id(arguments["id"], ("Designation",))
-        data = parse_input(
-            designations.DesignationFields, service_input(arguments["input"]), "input"
-        )
-        designation = await designations.correct_designation(
-            session, designation_id, arguments["version"], data
-        )
-        return {"designation": designation}
 
-
-class DesignationStatusChange(_DesignationMutation):
+class DesignationStatusChange(_DesignationUpdate):
     """Revoke a designation, put it on the endangered list, or restore it."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The designation.")
-        version = graphene.Int(required=True, description="Its version.")
-        input = DesignationStatusChangeInput(required=True, description="The new status.")
+    input_model = designations.DesignationStatusChange
+    apply = designations.change_designation_status
+    Arguments = record_arguments(
+        "The designation.", DesignationStatusChangeInput, "The new status.", "Its version."
+    )
 
     designation = graphene.Field(Designation, description="The designation after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        designation_id = decode_id(arguments["id"], ("Designation",))
-        data = parse_input(
-            designations.DesignationStatusChange, service_input(arguments["input"]), "input"
-        )
-        designation = await designations.change_designation_status(
-            session, designation_id, arguments["version"], data
-        )
-        return {"designation": designation}
 
 
 class DesignationMutations(graphene.ObjectType):
     """Root mutation fields for designations."""
 
-    designation_add = DesignationAdd.Field(description=DesignationAdd._meta.description)
-    designation_upgrade = DesignationUpgrade.Field(description=DesignationUpgrade._meta.description)
-    designation_correct = DesignationCorrect.Field(description=DesignationCorrect._meta.description)
-    designation_status_change = DesignationStatusChange.Field(
-        description=DesignationStatusChange._meta.description
-    )
+    designation_add = root_field(DesignationAdd)
+    designation_upgrade = root_field(DesignationUpgrade)
+    designation_correct = root_field(DesignationCorrect)
+    designation_status_change = root_field(DesignationStatusChange)

@@ -17,7 +17,7 @@ from heritage.graphql.errors import register_codes
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
 from heritage.graphql.media.types import MediaAsset, MediaLink
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.mutation import RegistryMutation, root_field, version_argument
 from heritage.models.vocab import UserRole
 from heritage.services import media
 from heritage.services.errors import ErrorCode, RuleWarning, ServiceError
@@ -128,7 +128,7 @@ class MediaUpdate(_MediaMutation):
 
     class Arguments:
         id = graphene.ID(required=True, description="The asset.")
-        version = graphene.Int(required=True, description="Its version.")
+        version = version_argument("Its version.")
         input = MediaUpdateInput(required=True, description="The fields to change.")
 
     media_asset = graphene.Field(MediaAsset, description="The asset after the change.")
@@ -146,6 +146,6 @@ class MediaUpdate(_MediaMutation):
 class MediaMutations(graphene.ObjectType):
     """Root mutation fields for media."""
 
-    media_attach = MediaAttach.Field(description=MediaAttach._meta.description)
-    media_detach = MediaDetach.Field(description=MediaDetach._meta.description)
-    media_update = MediaUpdate.Field(description=MediaUpdate._meta.description)
+    media_attach = root_field(MediaAttach)
+    media_detach = root_field(MediaDetach)
+    media_update = root_field(MediaUpdate)

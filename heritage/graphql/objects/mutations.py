@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import input_type
-from heritage.graphql.ids import decode_id
 from heritage.graphql.inputs import OBJECT_TYPES, service_input
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.mutation import RecordUpdate, RegistryMutation, record_arguments, root_field
 from heritage.graphql.objects.types import Place, Site
 from heritage.models.vocab import ObjectKind, UserRole
 from heritage.services import objects
@@ -43,9 +42,14 @@ SiteUpdateInput = input_type(
 StatusChangeInput = input_type(objects.StatusChangeInput, "StatusChangeInput", nested=_NESTED)
 
 
+# Input fields of places and sites holding global IDs: the containing place or site.
+_PARENT = {"parent_id": OBJECT_TYPES}
+_EDITED_VERSION = "The version the edit was made on."
+
+
 def object_input(data: Any) -> dict[str, Any]:
     """GraphQL input for the object services, with the parent's global ID decoded."""
-    return service_input(data, {"parent_id": OBJECT_TYPES})
+    return service_input(data, _PARENT)
 
 
 class PlaceCreate(RegistryMutation):
@@ -67,27 +71,21 @@ class PlaceCreate(RegistryMutation):
         return {"place": await objects.create_place(session, data)}
 
 
-class PlaceUpdate(RegistryMutation):
+class PlaceUpdate(RecordUpdate):
     """Edit a place; only the fields given change."""
 
     domain = "Object"
     required_role = UserRole.SURVEYOR
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The place.")
-        version = graphene.Int(required=True, description="The version the edit was made on.")
-        input = PlaceUpdateInput(required=True, description="The fields to change.")
+    node_type = "Place"
+    input_model = objects.PlaceFields
+    apply = objects.update_object
+    payload = "place"
+    ids = _PARENT
+    Arguments = record_arguments(
+        "The place.", PlaceUpdateInput, version_description=_EDITED_VERSION
+    )
 
     place = graphene.Field(Place, description="The place after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        object_id = decode_id(arguments["id"], ("Place",))
-        data = parse_input(objects.PlaceFields, object_input(arguments["input"]), "input")
-        place = await objects.update_object(session, object_id, arguments["version"], data)
-        return {"place": place}
 
 
 class SiteCreate(RegistryMutation):
@@ -129,30 +127,22 @@ class BuildingCreate(RegistryMutation):
         return {"building": await objects.create_site(session, data)}
 
 
-class SiteUpdate(RegistryMutation):
+class SiteUpdate(RecordUpdate):
     """Edit a site; only the fields given change."""
 
     domain = "Object"
     required_role = UserRole.SURVEYOR
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The site.")
-        version = graphene.Int(required=True, description="The version the edit was made on.")
-        input = SiteUpdateInput(required=True, description="The fields to change.")
+    node_type = "Site"
+    input_model = objects.SiteFields
+    apply = objects.update_object
+    payload = "site"
+    ids = _PARENT
+    Arguments = record_arguments("The site.", SiteUpdateInput, version_description=_EDITED_VERSION)
 
     site = graphene.Field(Site, description="The site after the change.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        object_id = decode_id(arguments["id"], ("Site",))
-        data = parse_input(objects.SiteFields, object_input(arguments["input"]), "input")
-        site = await objects.update_object(session, object_id, arguments["version"], data)
-        return {"site": site}
 
-
-class SiteStatusChange(RegistryMutation):
+class SiteStatusChange(RecordUpdate):
     """Record that a site was damaged, ruined, demolished or relocated, with the approval.
 
     Sites are never deleted: demolition and relocation are status changes.
@@ -160,30 +150,21 @@ class SiteStatusChange(RegistryMutation):
 
     domain = "Object"
     required_role = UserRole.PROTECTION_OFFICER
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The site.")
-        version = graphene.Int(required=True, description="The version the change was made on.")
-        input = StatusChangeInput(required=True, description="The new status and its approval.")
+    node_type = "Site"
+    input_model = objects.StatusChangeInput
+    apply = objects.change_status
+    payload = "site"
+    Arguments = record_arguments("The site.", StatusChangeInput, "The new status and its approval.")
 
     site = graphene.Field(Site, description="The site after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        object_id = decode_id(arguments["id"], ("Site",))
-        data = parse_input(objects.StatusChangeInput, service_input(arguments["input"]), "input")
-        site = await objects.change_status(session, object_id, arguments["version"], data)
-        return {"site": site}
 
 
 class ObjectMutations(graphene.ObjectType):
     """Root mutation fields for places and sites."""
 
-    place_create = PlaceCreate.Field(description=PlaceCreate._meta.description)
-    place_update = PlaceUpdate.Field(description=PlaceUpdate._meta.description)
-    site_create = SiteCreate.Field(description=SiteCreate._meta.description)
-    building_create = BuildingCreate.Field(description=BuildingCreate._meta.description)
-    site_update = SiteUpdate.Field(description=SiteUpdate._meta.description)
-    site_status_change = SiteStatusChange.Field(description=SiteStatusChange._meta.description)
+    place_create = root_field(PlaceCreate)
+    place_update = root_field(PlaceUpdate)
+    site_create = root_field(SiteCreate)
+    building_create = root_field(BuildingCreate)
+    site_update = root_field(SiteUpdate)
+    site_status_change = root_field(SiteStatusChange)

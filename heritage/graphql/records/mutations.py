@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar
 
 import graphene
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +12,8 @@ from heritage import models
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
-from heritage.graphql.inputs import OBJECT_TYPES, existing, service_input
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.inputs import OBJECT_TYPES, ensure_object, existing, service_input
+from heritage.graphql.mutation import RecordUpdate, RegistryMutation, record_arguments, root_field
 from heritage.graphql.records.types import (
     ArchiveItem,
     Incident,
@@ -24,7 +25,7 @@ from heritage.graphql.records.types import (
 from heritage.models.vocab import UserRole
 from heritage.services import archives, incidents, mapping, plaques, surveys
 from heritage.services.errors import RuleWarning
-from heritage.services.inputs import parse_input
+from heritage.services.inputs import Input, parse_input
 
 _OBJECT = {"object_id": OBJECT_TYPES}
 _SURVEYOR_USER = {"surveyor_user_id": ("User",)}
@@ -63,18 +64,6 @@ IncidentReportInput = input_type(
 IncidentUpdateInput = input_type(incidents.IncidentFields, "IncidentUpdateInput")
 
 
-def _version() -> Any:
-    return graphene.Int(required=True, description="The version the change was made on.")
-
-
-async def _object_of(session: AsyncSession, values: dict[str, Any]) -> None:
-    """NOT_FOUND on ``objectId`` (not on the mutation's ``id``) for an unknown object."""
-    if isinstance(values.get("objectId"), int):
-        await existing(
-            session, models.HeritageObject, values["objectId"], "objectId", "place or site"
-        )
-
-
 class _Mutation(RegistryMutation):
     class Meta:
         abstract = True
@@ -82,89 +71,89 @@ class _Mutation(RegistryMutation):
     required_role = UserRole.SURVEYOR
 
 
-class SurveyRecordAdd(_Mutation):
+class _Update(RecordUpdate):
+    class Meta:
+        abstract = True
+
+    required_role = UserRole.SURVEYOR
+
+
+class _Add(_Mutation):
+    """A new record of a place or site (``objectId``), made by one use-case of a service."""
+
+    class Meta:
+        abstract = True
+
+    input_model: ClassVar[type[Input]]
+    create: ClassVar[Callable[[AsyncSession, Any], Awaitable[Any]]]
+    payload: ClassVar[str]
+    ids: ClassVar[Mapping[str, tuple[str, ...]]] = _OBJECT
+
+    @classmethod
+    async def perform(
+        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
+    ) -> dict[str, Any]:
+        values = service_input(arguments["input"], cls.ids)
+        await ensure_object(session, values)
+        data = parse_input(cls.input_model, values, "input")
+        return {cls.payload: await cls.create(session, data)}
+
+
+class SurveyRecordAdd(_Add):
     """Record a field survey of a place or site; the latest one sets a site's condition."""
 
     domain = "Survey"
+    input_model = surveys.SurveyCreate
+    create = surveys.add_survey
+    payload = "survey_record"
+    ids = {**_OBJECT, **_SURVEYOR_USER}
 
     class Arguments:
         input = SurveyRecordAddInput(required=True, description="The survey.")
 
     survey_record = graphene.Field(SurveyRecord, description="The recorded survey.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        values = service_input(arguments["input"], {**_OBJECT, **_SURVEYOR_USER})
-        await _object_of(session, values)
-        data = parse_input(surveys.SurveyCreate, values, "input")
-        return {"survey_record": await surveys.add_survey(session, data)}
 
-
-class SurveyRecordUpdate(_Mutation):
+class SurveyRecordUpdate(_Update):
     """Correct a survey record; only the fields given change."""
 
     domain = "Survey"
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The survey record.")
-        version = _version()
-        input = SurveyRecordUpdateInput(required=True, description="The fields to change.")
+    node_type = "SurveyRecord"
+    input_model = surveys.SurveyFields
+    apply = surveys.update_survey
+    payload = "survey_record"
+    ids = _SURVEYOR_USER
+    Arguments = record_arguments("The survey record.", SurveyRecordUpdateInput)
 
     survey_record = graphene.Field(SurveyRecord, description="The survey after the change.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        survey_id = decode_id(arguments["id"], ("SurveyRecord",))
-        values = service_input(arguments["input"], _SURVEYOR_USER)
-        data = parse_input(surveys.SurveyFields, values, "input")
-        survey = await surveys.update_survey(session, survey_id, arguments["version"], data)
-        return {"survey_record": survey}
 
-
-class MappingRecordAdd(_Mutation):
+class MappingRecordAdd(_Add):
     """Record a mapping (测绘) campaign of a place or site and what it delivered."""
 
     domain = "Mapping"
+    input_model = mapping.MappingCreate
+    create = mapping.add_mapping_record
+    payload = "mapping_record"
+    ids = {**_OBJECT, **_ASSET}
 
     class Arguments:
         input = MappingRecordAddInput(required=True, description="The mapping record.")
 
     mapping_record = graphene.Field(MappingRecord, description="The recorded campaign.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        values = service_input(arguments["input"], {**_OBJECT, **_ASSET})
-        await _object_of(session, values)
-        data = parse_input(mapping.MappingCreate, values, "input")
-        return {"mapping_record": await mapping.add_mapping_record(session, data)}
 
-
-class MappingRecordUpdate(_Mutation):
+class MappingRecordUpdate(_Update):
     """Correct a mapping record or record its quality check; only the fields given change."""
 
     domain = "Mapping"
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The mapping record.")
-        version = _version()
-        input = MappingRecordUpdateInput(required=True, description="The fields to change.")
+    node_type = "MappingRecord"
+    input_model = mapping.MappingFields
+    apply = mapping.update_mapping_record
+    payload = "mapping_record"
+    Arguments = record_arguments("The mapping record.", MappingRecordUpdateInput)
 
     mapping_record = graphene.Field(MappingRecord, description="The record after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        record_id = decode_id(arguments["id"], ("MappingRecord",))
-        data = parse_input(mapping.MappingFields, service_input(arguments["input"]), "input")
-        record = await mapping.update_mapping_record(session, record_id, arguments["version"], data)
-        return {"mapping_record": record}
 
 
 class MappingDeliverableAdd(_Mutation):
@@ -193,174 +182,116 @@ class MappingDeliverableAdd(_Mutation):
         return {"deliverable": deliverable, "mapping_record": record}
 
 
-class PlaqueInstall(_Mutation):
+class PlaqueInstall(_Add):
     """Record a plaque put up on a place or site; its type must fit the object's designations."""
 
     domain = "Plaque"
     required_role = UserRole.PROTECTION_OFFICER
+    input_model = plaques.PlaqueCreate
+    create = plaques.install_plaque
+    payload = "plaque"
 
     class Arguments:
         input = PlaqueInstallInput(required=True, description="The plaque.")
 
     plaque = graphene.Field(Plaque, description="The recorded plaque.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        values = service_input(arguments["input"], _OBJECT)
-        await _object_of(session, values)
-        data = parse_input(plaques.PlaqueCreate, values, "input")
-        return {"plaque": await plaques.install_plaque(session, data)}
 
-
-class PlaqueUpdate(_Mutation):
+class PlaqueUpdate(_Update):
     """Correct a plaque record; only the fields given change."""
 
     domain = "Plaque"
     required_role = UserRole.PROTECTION_OFFICER
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The plaque.")
-        version = _version()
-        input = PlaqueUpdateInput(required=True, description="The fields to change.")
+    node_type = "Plaque"
+    input_model = plaques.PlaqueFields
+    apply = plaques.update_plaque
+    payload = "plaque"
+    Arguments = record_arguments("The plaque.", PlaqueUpdateInput)
 
     plaque = graphene.Field(Plaque, description="The plaque after the change.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        plaque_id = decode_id(arguments["id"], ("Plaque",))
-        data = parse_input(plaques.PlaqueFields, service_input(arguments["input"]), "input")
-        plaque = await plaques.update_plaque(session, plaque_id, arguments["version"], data)
-        return {"plaque": plaque}
 
-
-class PlaqueInspect(_Mutation):
+class PlaqueInspect(_Update):
     """Record an inspection of a plaque: its condition on that day."""
 
     domain = "Plaque"
     required_role = UserRole.PROTECTION_OFFICER
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The plaque.")
-        version = _version()
-        input = PlaqueInspectInput(required=True, description="What the inspector found.")
+    node_type = "Plaque"
+    input_model = plaques.PlaqueInspection
+    apply = plaques.inspect_plaque
+    payload = "plaque"
+    Arguments = record_arguments("The plaque.", PlaqueInspectInput, "What the inspector found.")
 
     plaque = graphene.Field(Plaque, description="The plaque after the inspection.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        plaque_id = decode_id(arguments["id"], ("Plaque",))
-        data = parse_input(plaques.PlaqueInspection, service_input(arguments["input"]), "input")
-        plaque = await plaques.inspect_plaque(session, plaque_id, arguments["version"], data)
-        return {"plaque": plaque}
 
-
-class ArchiveItemAdd(_Mutation):
+class ArchiveItemAdd(_Add):
     """File a document in a place's or site's archive (建档), under an Art. 32 section."""
 
     domain = "Archive"
+    input_model = archives.ArchiveItemCreate
+    create = archives.add_archive_item
+    payload = "archive_item"
 
     class Arguments:
         input = ArchiveItemAddInput(required=True, description="The archive item.")
 
     archive_item = graphene.Field(ArchiveItem, description="The filed item.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        values = service_input(arguments["input"], _OBJECT)
-        await _object_of(session, values)
-        data = parse_input(archives.ArchiveItemCreate, values, "input")
-        return {"archive_item": await archives.add_archive_item(session, data)}
 
-
-class ArchiveItemUpdate(_Mutation):
+class ArchiveItemUpdate(_Update):
     """Correct an archive item (refile it, fix its title or date); only the fields given change."""
 
     domain = "Archive"
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The archive item.")
-        version = _version()
-        input = ArchiveItemUpdateInput(required=True, description="The fields to change.")
+    node_type = "ArchiveItem"
+    input_model = archives.ArchiveItemFields
+    apply = archives.update_archive_item
+    payload = "archive_item"
+    Arguments = record_arguments("The archive item.", ArchiveItemUpdateInput)
 
     archive_item = graphene.Field(ArchiveItem, description="The item after the change.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        item_id = decode_id(arguments["id"], ("ArchiveItem",))
-        data = parse_input(archives.ArchiveItemFields, service_input(arguments["input"]), "input")
-        item = await archives.update_archive_item(session, item_id, arguments["version"], data)
-        return {"archive_item": item}
 
-
-class IncidentReport(_Mutation):
+class IncidentReport(_Add):
     """Report an incident on a place or site (unauthorised demolition, fire, defacement …)."""
 
     domain = "Incident"
+    input_model = incidents.IncidentCreate
+    create = incidents.report_incident
+    payload = "incident"
 
     class Arguments:
         input = IncidentReportInput(required=True, description="The incident.")
 
     incident = graphene.Field(Incident, description="The reported incident.")
 
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        values = service_input(arguments["input"], _OBJECT)
-        await _object_of(session, values)
-        data = parse_input(incidents.IncidentCreate, values, "input")
-        return {"incident": await incidents.report_incident(session, data)}
 
-
-class IncidentUpdate(_Mutation):
+class IncidentUpdate(_Update):
     """Follow an incident up (investigation, legal basis, penalty, resolution)."""
 
     domain = "Incident"
     required_role = UserRole.PROTECTION_OFFICER
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The incident.")
-        version = _version()
-        input = IncidentUpdateInput(required=True, description="The fields to change.")
+    node_type = "Incident"
+    input_model = incidents.IncidentFields
+    apply = incidents.update_incident
+    payload = "incident"
+    Arguments = record_arguments("The incident.", IncidentUpdateInput)
 
     incident = graphene.Field(Incident, description="The incident after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        incident_id = decode_id(arguments["id"], ("Incident",))
-        data = parse_input(incidents.IncidentFields, service_input(arguments["input"]), "input")
-        incident = await incidents.update_incident(session, incident_id, arguments["version"], data)
-        return {"incident": incident}
-
-
-def _field(mutation: Any) -> Any:
-    return mutation.Field(description=mutation._meta.description)
 
 
 class RecordMutations(graphene.ObjectType):
     """Root mutation fields for surveys, mapping records, plaques, archive items, incidents."""
 
-    survey_record_add = _field(SurveyRecordAdd)
-    survey_record_update = _field(SurveyRecordUpdate)
-    mapping_record_add = _field(MappingRecordAdd)
-    mapping_record_update = _field(MappingRecordUpdate)
-    mapping_deliverable_add = _field(MappingDeliverableAdd)
-    plaque_install = _field(PlaqueInstall)
-    plaque_update = _field(PlaqueUpdate)
-    plaque_inspect = _field(PlaqueInspect)
-    archive_item_add = _field(ArchiveItemAdd)
-    archive_item_update = _field(ArchiveItemUpdate)
-    incident_report = _field(IncidentReport)
-    incident_update = _field(IncidentUpdate)
+    survey_record_add = root_field(SurveyRecordAdd)
+    survey_record_update = root_field(SurveyRecordUpdate)
+    mapping_record_add = root_field(MappingRecordAdd)
+    mapping_record_update = root_field(MappingRecordUpdate)
+    mapping_deliverable_add = root_field(MappingDeliverableAdd)
+    plaque_install = root_field(PlaqueInstall)
+    plaque_update = root_field(PlaqueUpdate)
+    plaque_inspect = root_field(PlaqueInspect)
+    archive_item_add = root_field(ArchiveItemAdd)
+    archive_item_update = root_field(ArchiveItemUpdate)
+    incident_report = root_field(IncidentReport)
+    incident_update = root_field(IncidentUpdate)

@@ -11,8 +11,8 @@ from heritage import models
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.fields import input_type
 from heritage.graphql.ids import decode_id
-from heritage.graphql.inputs import OBJECT_TYPES, existing, service_input
-from heritage.graphql.mutation import RegistryMutation
+from heritage.graphql.inputs import OBJECT_TYPES, ensure_object, existing, service_input
+from heritage.graphql.mutation import RecordUpdate, RegistryMutation, record_arguments, root_field
 from heritage.graphql.works.types import Craftsman, CraftsmanAssignment, Intervention
 from heritage.models.vocab import InterventionStatus, UserRole
 from heritage.services import works
@@ -46,11 +46,15 @@ CraftsmanRegisterInput = input_type(works.CraftsmanCreate, "CraftsmanRegisterInp
 CraftsmanUpdateInput = input_type(works.CraftsmanFields, "CraftsmanUpdateInput")
 
 
-def _version() -> Any:
-    return graphene.Int(required=True, description="The version the change was made on.")
-
-
 class _WorksMutation(RegistryMutation):
+    class Meta:
+        abstract = True
+
+    domain = "Works"
+    required_role = UserRole.SURVEYOR
+
+
+class _WorksUpdate(RecordUpdate):
     class Meta:
         abstract = True
 
@@ -71,32 +75,21 @@ class InterventionPropose(_WorksMutation):
         cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
     ) -> dict[str, Any]:
         values = service_input(arguments["input"], {"object_id": OBJECT_TYPES})
-        if isinstance(values.get("objectId"), int):
-            await existing(
-                session, models.HeritageObject, values["objectId"], "objectId", "place or site"
-            )
+        await ensure_object(session, values)
         data = parse_input(works.InterventionCreate, values, "input")
         return {"intervention": await works.propose_intervention(session, data, warnings)}
 
 
-class InterventionUpdate(_WorksMutation):
+class InterventionUpdate(_WorksUpdate):
     """Edit a works project's title, description, firm, budget, funding or report."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The works project.")
-        version = _version()
-        input = InterventionUpdateInput(required=True, description="The fields to change.")
+    node_type = "Intervention"
+    input_model = works.InterventionFields
+    apply = works.update_intervention
+    payload = "intervention"
+    Arguments = record_arguments("The works project.", InterventionUpdateInput)
 
     intervention = graphene.Field(Intervention, description="The project after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        work_id = decode_id(arguments["id"], ("Intervention",))
-        data = parse_input(works.InterventionFields, service_input(arguments["input"]), "input")
-        work = await works.update_intervention(session, work_id, arguments["version"], data)
-        return {"intervention": work}
 
 
 class _Step(_WorksMutation):
@@ -130,58 +123,54 @@ class _Step(_WorksMutation):
         return {"intervention": work}
 
 
-def _step_arguments(input_class: Any, what: str) -> type:
-    return type(
-        "Arguments",
-        (),
-        {
-            "id": graphene.ID(required=True, description="The works project."),
-            "version": _version(),
-            "input": input_class(required=True, description=what),
-        },
-    )
-
-
 class InterventionApprove(_Step):
     """Approve a proposed project: document number, authority, and the level the site needs."""
 
     target = InterventionStatus.APPROVED
-    Arguments = _step_arguments(InterventionApproveInput, "The approval.")
+    Arguments = record_arguments("The works project.", InterventionApproveInput, "The approval.")
 
 
 class InterventionReject(_Step):
     """Refuse a proposed project."""
 
     target = InterventionStatus.REJECTED
-    Arguments = _step_arguments(InterventionStepInput, "Date of the refusal and the reasons.")
+    Arguments = record_arguments(
+        "The works project.", InterventionStepInput, "Date of the refusal and the reasons."
+    )
 
 
 class InterventionStart(_Step):
     """Record that works on an approved project started."""
 
     target = InterventionStatus.IN_PROGRESS
-    Arguments = _step_arguments(InterventionStepInput, "Start date.")
+    Arguments = record_arguments("The works project.", InterventionStepInput, "Start date.")
 
 
 class InterventionComplete(_Step):
     """Record that works in progress were completed."""
 
     target = InterventionStatus.COMPLETED
-    Arguments = _step_arguments(InterventionStepInput, "Completion date and summary.")
+    Arguments = record_arguments(
+        "The works project.", InterventionStepInput, "Completion date and summary."
+    )
 
 
 class InterventionAccept(_Step):
     """Record the acceptance (验收) of completed works."""
 
     target = InterventionStatus.ACCEPTED
-    Arguments = _step_arguments(InterventionStepInput, "Acceptance date and summary.")
+    Arguments = record_arguments(
+        "The works project.", InterventionStepInput, "Acceptance date and summary."
+    )
 
 
 class InterventionCancel(_Step):
     """Cancel a project that is proposed, approved or in progress."""
 
     target = InterventionStatus.CANCELLED
-    Arguments = _step_arguments(InterventionStepInput, "Cancellation date and reasons.")
+    Arguments = record_arguments(
+        "The works project.", InterventionStepInput, "Cancellation date and reasons."
+    )
 
 
 class InterventionCraftsmanAssign(_WorksMutation):
@@ -225,41 +214,29 @@ class CraftsmanRegister(_WorksMutation):
         return {"craftsman": await works.register_craftsman(session, data)}
 
 
-class CraftsmanUpdate(_WorksMutation):
+class CraftsmanUpdate(_WorksUpdate):
     """Edit a craftsman's record; only the fields given change."""
 
-    class Arguments:
-        id = graphene.ID(required=True, description="The craftsman.")
-        version = _version()
-        input = CraftsmanUpdateInput(required=True, description="The fields to change.")
+    node_type = "Craftsman"
+    input_model = works.CraftsmanFields
+    apply = works.update_craftsman
+    payload = "craftsman"
+    Arguments = record_arguments("The craftsman.", CraftsmanUpdateInput)
 
     craftsman = graphene.Field(Craftsman, description="The craftsman after the change.")
-
-    @classmethod
-    async def perform(
-        cls, session: AsyncSession, info: ResolveInfo, warnings: list[RuleWarning], **arguments: Any
-    ) -> dict[str, Any]:
-        craftsman_id = decode_id(arguments["id"], ("Craftsman",))
-        data = parse_input(works.CraftsmanFields, service_input(arguments["input"]), "input")
-        craftsman = await works.update_craftsman(session, craftsman_id, arguments["version"], data)
-        return {"craftsman": craftsman}
-
-
-def _field(mutation: Any) -> Any:
-    return mutation.Field(description=mutation._meta.description)
 
 
 class WorksMutations(graphene.ObjectType):
     """Root mutation fields for works projects and craftsmen."""
 
-    intervention_propose = _field(InterventionPropose)
-    intervention_update = _field(InterventionUpdate)
-    intervention_approve = _field(InterventionApprove)
-    intervention_reject = _field(InterventionReject)
-    intervention_start = _field(InterventionStart)
-    intervention_complete = _field(InterventionComplete)
-    intervention_accept = _field(InterventionAccept)
-    intervention_cancel = _field(InterventionCancel)
-    intervention_craftsman_assign = _field(InterventionCraftsmanAssign)
-    craftsman_register = _field(CraftsmanRegister)
-    craftsman_update = _field(CraftsmanUpdate)
+    intervention_propose = root_field(InterventionPropose)
+    intervention_update = root_field(InterventionUpdate)
+    intervention_approve = root_field(InterventionApprove)
+    intervention_reject = root_field(InterventionReject)
+    intervention_start = root_field(InterventionStart)
+    intervention_complete = root_field(InterventionComplete)
+    intervention_accept = root_field(InterventionAccept)
+    intervention_cancel = root_field(InterventionCancel)
+    intervention_craftsman_assign = root_field(InterventionCraftsmanAssign)
+    craftsman_register = root_field(CraftsmanRegister)
+    craftsman_update = root_field(CraftsmanUpdate)

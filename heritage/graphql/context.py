@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import graphene
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from heritage.context import Actor
+from heritage.db.reads import Reader, Readers
 from heritage.db.session import SessionFactory
 from heritage.models import User
 from heritage.models.vocab import UserRole
@@ -27,14 +27,14 @@ class RequestContext:
     """Per-request state. Loaders are created per request, so nothing is cached across users."""
 
     settings: Settings
-    read_sessions: SessionFactory
+    readers: Readers
     write_sessions: SessionFactory
     request_id: str
     user: User | None = None
     search: SearchService | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     _loaders: Loaders | None = None
-    _read_session: AsyncSession | None = None
+    _reader: Reader | None = None
     _read_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -63,17 +63,17 @@ class RequestContext:
         return self._loaders
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        """The request's read session, to one user at a time (resolvers run concurrently).
+    async def read(self) -> AsyncIterator[Reader]:
+        """The request's reader, to one user at a time (resolvers run concurrently).
 
-        One connection and one snapshot serve all of a request's reads: a page of sites and
-        its loaders' batches no longer take a pooled connection each. Do not await a loader
-        inside ``read()``: its batch waits for this session.
+        One connection serves all of a request's reads (on SQLite one snapshot too): a page
+        of sites and its loaders' batches do not take a pooled connection each. Do not await
+        a loader inside ``read()``: its batch waits for this reader.
         """
         async with self._read_lock:
-            if self._read_session is None:
-                self._read_session = self.read_sessions()
-            yield self._read_session
+            if self._reader is None:
+                self._reader = self.readers()
+            yield self._reader
 
     async def after_write(self) -> None:
         """A write committed: later reads start afresh (new snapshot, empty loader caches)."""
@@ -81,11 +81,11 @@ class RequestContext:
         await self.close()
 
     async def close(self) -> None:
-        """Give the read session's connection back; the view calls this after each operation."""
+        """Give the reader's connection back; the view calls this after each operation."""
         async with self._read_lock:
-            if self._read_session is not None:
-                await self._read_session.close()
-                self._read_session = None
+            if self._reader is not None:
+                await self._reader.close()
+                self._reader = None
 
 
 class ResolveInfo(graphene.ResolveInfo):

@@ -1,12 +1,11 @@
 """DataLoaders: one query per relation per request, whatever the page size.
 
 Loaders live on the request context (never shared across requests) and run their batches on
-the request's read session one at a time (``RequestContext.read``), because graphql-core
-resolves sibling fields concurrently and an ``AsyncSession`` must not be used by two coroutines
-at once.
+the request's reader one at a time (``RequestContext.read``), because graphql-core resolves
+sibling fields concurrently and a connection must not be used by two coroutines at once.
 
 They answer with read-only records (:mod:`heritage.graphql.rows`), not ORM instances: the
-rows are selected with Core on the session's connection. Each loader's statement is built
+rows are selected with Core. Each loader's statement is built
 once per process, with the batch's keys as an expanding parameter.
 """
 
@@ -20,10 +19,10 @@ from typing import Any, Generic, TypeVar
 
 from graphene.utils.dataloader import DataLoader
 from sqlalchemy import ColumnElement, Executable, Row, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
+from heritage.db.reads import Reader
 from heritage.graphql.rows import records
 from heritage.models import (
     ArchiveItem,
@@ -46,8 +45,8 @@ from heritage.models import (
 
 ModelT = TypeVar("ModelT", bound=Base)
 
-# Where a batch gets its session: the request's read session (``RequestContext.read``).
-SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+# Where a batch gets its reader: the request's (``RequestContext.read``).
+ReaderSource = Callable[[], AbstractAsyncContextManager[Reader]]
 
 
 # Statements by what they load (a loader kind and what tells its queries apart), built on
@@ -67,10 +66,10 @@ def _keys() -> Any:
     return bindparam("keys", expanding=True)
 
 
-class _SessionLoader(DataLoader):
-    def __init__(self, sessions: SessionFactory) -> None:
+class _ReaderLoader(DataLoader):
+    def __init__(self, readers: ReaderSource) -> None:
         super().__init__()
-        self.sessions = sessions
+        self.readers = readers
 
     def load(self, key: Any = None) -> Any:
         # Resolvers ask again for what the page's prefetch already asked: answer from the
@@ -79,17 +78,16 @@ class _SessionLoader(DataLoader):
         return cached if cached is not None else super().load(key)
 
     async def _fetch(self, statement: Any, keys: Sequence[Any]) -> Sequence[Row[Any]]:
-        """The rows of ``statement`` for ``keys``, on the request's read session."""
-        async with self.sessions() as session:
-            connection = await session.connection()
-            return (await connection.execute(statement, {"keys": list(keys)})).all()
+        """The rows of ``statement`` for ``keys``, on the request's reader."""
+        async with self.readers() as reader:
+            return await reader.rows(statement, {"keys": list(keys)})
 
 
-class ByIdLoader(_SessionLoader, Generic[ModelT]):
+class ByIdLoader(_ReaderLoader, Generic[ModelT]):
     """Rows by primary key; a missing id yields ``None``."""
 
-    def __init__(self, sessions: SessionFactory, model: type[ModelT]) -> None:
-        super().__init__(sessions)
+    def __init__(self, readers: ReaderSource, model: type[ModelT]) -> None:
+        super().__init__(readers)
         self.model = model
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
@@ -102,19 +100,19 @@ class ByIdLoader(_SessionLoader, Generic[ModelT]):
         return [by_id.get(key) for key in keys]
 
 
-class RowsByKeyLoader(_SessionLoader, Generic[ModelT]):
+class RowsByKeyLoader(_ReaderLoader, Generic[ModelT]):
     """All rows whose ``key`` column equals each requested key, grouped, in ``order`` order."""
 
     def __init__(
         self,
-        sessions: SessionFactory,
+        readers: ReaderSource,
         model: type[ModelT],
         key: InstrumentedAttribute[Any],
         order: Sequence[Any],
         where: Sequence[ColumnElement[bool]] = (),
         name: str = "",
     ) -> None:
-        super().__init__(sessions)
+        super().__init__(readers)
         self.model, self.key, self.order, self.where = model, key, order, where
         self.name = name or f"{model.__name__}By{key.key}"
 
@@ -132,7 +130,7 @@ class RowsByKeyLoader(_SessionLoader, Generic[ModelT]):
         return [grouped.get(key, []) for key in keys]
 
 
-class LatestSurveyByObjectLoader(_SessionLoader):
+class LatestSurveyByObjectLoader(_ReaderLoader):
     """The most recent survey of each object (a window function: one row per object)."""
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[Any]:
@@ -161,11 +159,11 @@ class LatestSurveyByObjectLoader(_SessionLoader):
         return surveys.join(ranked, ranked.c.id == SurveyRecord.id).where(ranked.c.rank == 1)
 
 
-class MediaByTargetLoader(_SessionLoader):
+class MediaByTargetLoader(_ReaderLoader):
     """Media assets attached to records through one of ``media_link``'s target columns."""
 
-    def __init__(self, sessions: SessionFactory, target: InstrumentedAttribute[Any]) -> None:
-        super().__init__(sessions)
+    def __init__(self, readers: ReaderSource, target: InstrumentedAttribute[Any]) -> None:
+        super().__init__(readers)
         self.target = target
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Any]]:
@@ -186,11 +184,11 @@ class MediaByTargetLoader(_SessionLoader):
         return [grouped.get(key, []) for key in keys]
 
 
-class ChangesByObjectLoader(_SessionLoader):
+class ChangesByObjectLoader(_ReaderLoader):
     """The change history of rows of one table, newest first."""
 
-    def __init__(self, sessions: SessionFactory, object_type: str) -> None:
-        super().__init__(sessions)
+    def __init__(self, readers: ReaderSource, object_type: str) -> None:
+        super().__init__(readers)
         self.object_type = object_type
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Any]]:
@@ -219,8 +217,8 @@ class Loaders:
     The named relations are cached properties: resolvers ask for them once per node.
     """
 
-    def __init__(self, sessions: SessionFactory) -> None:
-        self._sessions = sessions
+    def __init__(self, readers: ReaderSource) -> None:
+        self._readers = readers
         self._made: dict[str, DataLoader] = {}
 
     def _get(self, name: str, factory: Any) -> Any:
@@ -231,7 +229,7 @@ class Loaders:
     def by_id(self, model: type[ModelT]) -> ByIdLoader[ModelT]:
         """``<Model>ByIdLoader``."""
         name = f"{model.__name__}ByIdLoader"
-        loader: ByIdLoader[ModelT] = self._get(name, lambda: ByIdLoader(self._sessions, model))
+        loader: ByIdLoader[ModelT] = self._get(name, lambda: ByIdLoader(self._readers, model))
         return loader
 
     def rows(
@@ -246,7 +244,7 @@ class Loaders:
         name = name or f"{model.__name__}By{key.key}Loader"
         order = order if order is not None else [model.id]  # type: ignore[attr-defined]
         loader: RowsByKeyLoader[ModelT] = self._get(
-            name, lambda: RowsByKeyLoader(self._sessions, model, key, order, where, name)
+            name, lambda: RowsByKeyLoader(self._readers, model, key, order, where, name)
         )
         return loader
 
@@ -254,14 +252,14 @@ class Loaders:
     def latest_survey(self) -> LatestSurveyByObjectLoader:
         """LatestSurveyByObjectLoader."""
         loader: LatestSurveyByObjectLoader = self._get(
-            "LatestSurveyByObjectLoader", lambda: LatestSurveyByObjectLoader(self._sessions)
+            "LatestSurveyByObjectLoader", lambda: LatestSurveyByObjectLoader(self._readers)
         )
         return loader
 
     def media(self, target: InstrumentedAttribute[Any]) -> MediaByTargetLoader:
         """``MediaBy<Target>Loader``."""
         loader: MediaByTargetLoader = self._get(
-            f"MediaBy{target.key}Loader", lambda: MediaByTargetLoader(self._sessions, target)
+            f"MediaBy{target.key}Loader", lambda: MediaByTargetLoader(self._readers, target)
         )
         return loader
 
@@ -269,7 +267,7 @@ class Loaders:
         """``ChangesBy<Table>Loader``."""
         loader: ChangesByObjectLoader = self._get(
             f"ChangesBy{object_type}Loader",
-            lambda: ChangesByObjectLoader(self._sessions, object_type),
+            lambda: ChangesByObjectLoader(self._readers, object_type),
         )
         return loader
 

@@ -369,8 +369,9 @@ class RegistryExecutionContext(ExecutionContext):
 class ValidatedDocuments:
     """Parsed documents that passed the specification's validation rules, by query text.
 
-    Least recently used ones go first; invalid and very long texts are never kept. Rules that
-    depend on the variables (the limits) are not part of this and run on every request.
+    Least recently used ones go first; invalid and very long texts are never kept. The limits
+    are not part of this: they are measured per request, except for documents found within
+    them whatever the variables (:meth:`mark_within_limits`).
     """
 
     def __init__(self, schema: GraphQLSchema, size: int = 256, longest: int = 20_000) -> None:
@@ -378,6 +379,7 @@ class ValidatedDocuments:
         self.size = size
         self.longest = longest
         self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._within_limits: set[str] = set()
 
     def get(self, text: str) -> tuple[DocumentNode, list[GraphQLError]]:
         """The document and its validation problems; raises ``GraphQLError`` if unparsable."""
@@ -390,5 +392,15 @@ class ValidatedDocuments:
         if not problems and len(text) <= self.longest:
             self._documents[text] = document
             if len(self._documents) > self.size:
-                self._documents.popitem(last=False)
+                dropped, _ = self._documents.popitem(last=False)
+                self._within_limits.discard(dropped)
         return document, problems
+
+    def within_limits(self, text: str) -> bool:
+        """True when the kept document of ``text`` is within the limits for any variables."""
+        return text in self._within_limits
+
+    def mark_within_limits(self, text: str) -> None:
+        """Remember that ``text``'s document is within the limits whatever its variables."""
+        if text in self._documents:
+            self._within_limits.add(text)

@@ -53,6 +53,7 @@ class _Measure:
     depth: int = 0
     aliases: int = 0
     cost: int = 0
+    by_variables: bool = False  # a variable's value (``first: $n``) entered the cost
 
 
 def limit_rules(
@@ -83,7 +84,19 @@ def limit_errors(
     selections itself, while ``validate`` would also walk every node of the document with
     type information, several times the cost of the measure, on every request.
     """
+    return measured_limit_errors(schema, document, limits, variables)[0]
+
+
+def measured_limit_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    limits: Limits,
+    variables: Mapping[str, Any] | None,
+) -> tuple[list[GraphQLError], bool]:
+    """:func:`limit_errors`, and whether the variables' values played a part (if not, the
+    answer holds for every request of this document)."""
     values = dict(variables or {})
+    by_variables = False
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -95,6 +108,7 @@ def limit_errors(
         measure = _Measure()
         walk = _Walk(schema, fragments, values, measure)
         measure.cost = _cost(walk, operation.selection_set, root, 1, frozenset())
+        by_variables = by_variables or measure.by_variables
         name = operation.name.value if operation.name else "the operation"
         for what, value, ceiling in (
             ("depth", measure.depth, limits.max_depth),
@@ -109,7 +123,7 @@ def limit_errors(
                         extensions={"code": f"QUERY_{what.upper()}_LIMIT"},
                     )
                 )
-    return errors
+    return errors, by_variables
 
 
 @dataclass(frozen=True)
@@ -143,7 +157,7 @@ def _cost(
             introspection = depth == 0 or selection.name.value.startswith("__")
             child_depth = 0 if introspection else depth + 1
             children = _cost(walk, selection.selection_set, child_type, child_depth, visiting)
-            total += 1 + _multiplier(selection, parent, walk.variables) * children
+            total += 1 + _multiplier(selection, parent, walk) * children
         elif isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
             target = walk.schema.get_type(condition.name.value) if condition else parent
@@ -165,9 +179,7 @@ def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLNamedType 
     return None
 
 
-def _multiplier(
-    field: FieldNode, parent: GraphQLNamedType | None, variables: dict[str, Any]
-) -> int:
+def _multiplier(field: FieldNode, parent: GraphQLNamedType | None, walk: _Walk) -> int:
     """``first``/``last`` multiply a field's children; bare connections use the default."""
     for argument in field.arguments:
         if argument.name.value in ("first", "last"):
@@ -175,7 +187,8 @@ def _multiplier(
             if isinstance(value, IntValueNode):
                 return max(1, int(value.value))
             if isinstance(value, VariableNode):
-                given = variables.get(value.name.value)
+                walk.measure.by_variables = True
+                given = walk.variables.get(value.name.value)
                 return max(1, int(given)) if isinstance(given, int) else 100
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         definition = parent.fields.get(field.name.value)

@@ -26,19 +26,19 @@ async def keyset_connection(
         arguments.get("last"),
         arguments.get("before"),
     )
-    async with info.context.read() as session:
-        rows = await lists.page(
-            session,
-            query,
-            key,
-            after_id=request.after,
-            before_id=request.before,
-            limit=request.size + 1,
-            backwards=request.backwards,
-        )
+    page = lists.page_query(
+        query,
+        key,
+        after_id=request.after,
+        before_id=request.before,
+        limit=request.size + 1,
+        backwards=request.backwards,
+    )
+    async with info.context.read() as reader:
+        rows = await reader.entities(page)
 
     async def counter() -> int:
-        async with info.context.read() as session:
-            return await lists.count(session, query)
+        async with info.context.read() as reader:
+            return int(await reader.scalar(lists.count_query(query)) or 0)
 
     return build_connection(connection, rows, request, counter)

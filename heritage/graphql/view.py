@@ -5,6 +5,7 @@ Every failure is a GraphQL error with ``extensions.code``; nothing here answers 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -26,7 +27,7 @@ from heritage.graphql.execution import (
     ValidatedDocuments,
     is_awaitable,
 )
-from heritage.graphql.limits import Limits, limit_errors
+from heritage.graphql.limits import Limits, measured_limit_errors
 from heritage.models import User
 from heritage.services.errors import ServiceError
 from heritage.web.auth import UnauthenticatedError, caller
@@ -44,6 +45,23 @@ class GraphQLView:
         self.schema = schema
         self.limits = limits or Limits()
         self.documents = ValidatedDocuments(schema)
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def _release(self, context: RequestContext) -> None:
+        """Give the operation's read connection back without holding up the answer."""
+        task = asyncio.create_task(context.close(), name="graphql-release")
+        self._closing.add(task)
+        task.add_done_callback(self._released)
+
+    def _released(self, task: asyncio.Task[None]) -> None:
+        self._closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("closing a request's reads failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait until every finished operation has given its connection back (shutdown)."""
+        while self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
     async def handle(self, request: Request) -> Response:
         """The Starlette endpoint."""
@@ -76,7 +94,7 @@ class GraphQLView:
         for operation in operations:
             context = RequestContext(
                 settings=state.settings,
-                read_sessions=state.read_sessions,
+                readers=state.readers,
                 write_sessions=state.write_sessions,
                 request_id=request_id,
                 user=user,
@@ -85,7 +103,7 @@ class GraphQLView:
             try:
                 results.append(await self.run(operation, context))
             finally:
-                await context.close()
+                self._release(context)
             if context.extras.get("committed"):
                 await state.after_commit()
         return JSONResponse(results if batch else results[0])
@@ -110,8 +128,12 @@ class GraphQLView:
         except GraphQLError as error:
             error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
             return _errors([error])
-        if not problems:
-            problems = limit_errors(self.schema, document, self.limits, variables)
+        if not problems and not self.documents.within_limits(operation["query"]):
+            problems, by_variables = measured_limit_errors(
+                self.schema, document, self.limits, variables
+            )
+            if not problems and not by_variables:
+                self.documents.mark_within_limits(operation["query"])
         if problems:
             for problem in problems:
                 problem.extensions = {

@@ -147,12 +147,13 @@ def _presence(
 
 async def count(session: AsyncSession, flt: ObjectFilter) -> int:
     """How many objects match ``flt``."""
-    total = await session.scalar(
-        select(func.count()).select_from(
-            filtered(flt).with_only_columns(HeritageObject.id).subquery()
-        )
-    )
-    return int(total or 0)
+    return int(await session.scalar(count_query(flt)) or 0)
+
+
+def count_query(flt: ObjectFilter) -> Select[int]:
+    """The ``SELECT`` of :func:`count`."""
+    matching = filtered(flt).with_only_columns(HeritageObject.id).subquery()
+    return select(func.count()).select_from(matching)
 
 
 async def page(

@@ -168,15 +168,34 @@ async def page(
     backwards: bool = False,
 ) -> list[RowT]:
     """Up to ``limit`` rows between the keyset bounds on ``key``, in key order (or from the end)."""
+    ordered = page_query(
+        query, key, after_id=after_id, before_id=before_id, limit=limit, backwards=backwards
+    )
+    return list((await session.scalars(ordered)).all())
+
+
+def page_query(
+    query: Select[RowT],
+    key: InstrumentedAttribute[int],
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int,
+    backwards: bool = False,
+) -> Select[RowT]:
+    """The ``SELECT`` of :func:`page`."""
     if after_id is not None:
         query = query.where(key > after_id)
     if before_id is not None:
         query = query.where(key < before_id)
-    ordered = query.order_by(key.desc() if backwards else key).limit(limit)
-    return list((await session.scalars(ordered)).all())
+    return query.order_by(key.desc() if backwards else key).limit(limit)
 
 
 async def count(session: AsyncSession, query: Select[Any]) -> int:
     """How many rows ``query`` selects."""
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    return int(total or 0)
+    return int(await session.scalar(count_query(query)) or 0)
+
+
+def count_query(query: Select[Any]) -> Select[int]:
+    """The ``SELECT`` of :func:`count`."""
+    return select(func.count()).select_from(query.subquery())

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from heritage.db.engine import create_engine
+from heritage.db.reads import open_readers
 from heritage.db.session import make_session_factory
 from heritage.graphql.schema import build_schema
 from heritage.graphql.view import GraphQLView
@@ -32,10 +33,12 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         engine = create_engine(settings)
         search = SearchService.open(settings, engine)
+        readers = open_readers(engine)
         state = AppState(
             settings=settings,
             engine=engine,
             read_sessions=make_session_factory(engine),
+            readers=readers,
             write_sessions=make_session_factory(engine, write=True),
             media=MediaStore.open(settings),
             search=search,
@@ -45,7 +48,9 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield {"app_state": state}
         finally:
+            await graphql.drain()
             await search.close()
+            await readers.dispose()
             await engine.dispose()
 
     graphql = GraphQLView(build_schema().graphql_schema)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from heritage.db.reads import Readers
 from heritage.db.session import SessionFactory
 from heritage.search.service import SearchService
 from heritage.settings import Settings
@@ -21,6 +22,9 @@ async def _nothing() -> None:
 class AppState:
     """Engine and session factories for reads and writes, media storage, and their settings.
 
+    ``readers`` serve the API's reads (:mod:`heritage.db.reads`); ``read_sessions`` the
+    other routes' (media, plaques, exports).
+
     ``after_commit`` runs after each request that committed a write (e.g. to let the search
     index catch up); it must not raise.
     """
@@ -28,6 +32,7 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     read_sessions: SessionFactory
+    readers: Readers
     write_sessions: SessionFactory
     media: MediaStore
     search: SearchService | None = None

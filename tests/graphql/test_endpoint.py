@@ -76,3 +76,30 @@ async def test_page_size_variables_count_towards_the_cost(api: Api) -> None:
 
     # children takes no page arguments: the document is refused by the spec rules instead.
     assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_document_within_limits_once_is_measured_again_with_new_page_sizes(
+    api: Api,
+) -> None:
+    document = (
+        "query($n: Int) { sites(first: $n) { edges { node { children { children "
+        "{ designations { heritageObject { name designations { authority } } } } } } } } }"
+    )
+    small = await api.query(document, {"n": 1}, UserRole.RESEARCHER)
+    large = await api.query(document, {"n": 100}, UserRole.RESEARCHER)
+
+    assert "errors" not in small
+    assert large["errors"][0]["extensions"]["code"] == "QUERY_COST_LIMIT"
+
+
+async def test_a_document_without_page_size_variables_is_measured_once(api: Api) -> None:
+    costly = (
+        "{ sites(first: 100) { edges { node { children { children { children "
+        "{ designations { heritageObject { name designations { authority } } } } } } } } } }"
+    )
+    cheap = (
+        "query($kinds: [ObjectKind!]) { sites(first: 5, filter: {kinds: $kinds}) { totalCount } }"
+    )
+    for _ in range(2):
+        assert (await api.query(costly))["errors"][0]["extensions"]["code"] == "QUERY_COST_LIMIT"
+        assert "errors" not in await api.query(cheap, {"kinds": ["BUILDING"]})

@@ -75,9 +75,8 @@ async def object_records(info: ResolveInfo, flt: ObjectFilter, **page: Any) -> l
     """``listing.page`` as records (:mod:`heritage.graphql.rows`), places or sites by kind."""
     found = records(HeritageObject)
     query = listing.page_query(flt, **page).with_only_columns(*found.columns)
-    async with info.context.read() as session:
-        connection = await session.connection()
-        return found.wrap_all((await connection.execute(query)).all())
+    async with info.context.read() as reader:
+        return found.wrap_all(await reader.rows(query))
 
 
 async def paged_objects(
@@ -100,8 +99,8 @@ async def paged_objects(
     )
 
     async def counter() -> int:
-        async with info.context.read() as session:
-            return await listing.count(session, flt)
+        async with info.context.read() as reader:
+            return int(await reader.scalar(listing.count_query(flt)) or 0)
 
     page = build_connection(connection, rows, request, counter)
     await prefetch_nodes(info, [edge.node for edge in page.edges])

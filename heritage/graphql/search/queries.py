@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import graphene
@@ -63,19 +62,8 @@ class SearchQueries(graphene.ObjectType):
             after=arguments.get("after"),
             facets=_selected(info, "facets"),
         )
-        # Open the request's read session while the engine works: loading the results then
-        # costs only their query.
-        opening = asyncio.ensure_future(_open_read_session(info))
-        try:
-            result = await service.search(request)
-        finally:
-            await opening
+        result = await service.search(request)
         return await _results(info, request.terms, request.sort, result, bool(request.after))
-
-
-async def _open_read_session(info: ResolveInfo) -> None:
-    async with info.context.read() as session:
-        await session.connection()
 
 
 def _value(member: Any) -> str:

@@ -1,0 +1,186 @@
+"""A request's reads: statements run on one connection and fetched whole, as cheaply as the
+database allows.
+
+The API reads a lot and writes little, and its reads are small (a page, a batch of
+relations), so the fixed cost of each read matters more than the query itself:
+
+* **SQLite**: the async driver (aiosqlite) sends every DBAPI call to its own thread and back,
+  and a statement takes four such calls (BEGIN another three, ROLLBACK one). A
+  :class:`ThreadReader` instead runs each statement on the standard ``sqlite3`` driver inside
+  one call to a worker thread, fetching its rows there: one hand-over per statement. The
+  request's reads still share one transaction, so they see one snapshot, as before.
+* **PostgreSQL**: a :class:`SessionReader` on an ``AUTOCOMMIT`` connection, sparing the
+  BEGIN and ROLLBACK round trips (and the transaction the pool's connection check wraps its
+  ping in); each statement reads the newest committed state, which is what PostgreSQL's
+  default ``READ COMMITTED`` transactions saw anyway.
+
+Both answer the same four calls; :func:`open_readers` picks the one for the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Engine, Executable, Row, Select
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+from heritage.db.engine import configure_sqlite
+
+T = TypeVar("T")
+
+#: Threads running SQLite reads (each runs one statement at a time, then is free again).
+READ_THREADS = 4
+
+
+class Reader(Protocol):
+    """One request's reads, on one connection taken at the first read."""
+
+    async def rows(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        """Every row of a Core ``statement``."""
+
+    async def scalar(self, statement: Executable) -> Any:
+        """The first column of the first row (``None`` without rows)."""
+
+    async def entities(self, statement: Select[T]) -> list[T]:
+        """The ORM objects an ORM ``SELECT`` of one entity loads."""
+
+    async def close(self) -> None:
+        """End the reads and give the connection back."""
+
+
+class Readers(Protocol):
+    """Makes a :class:`Reader` per request; owns what they share."""
+
+    def __call__(self) -> Reader: ...
+
+    async def dispose(self) -> None:
+        """Close the shared connections and threads."""
+
+
+class SessionReader:
+    """Reads on an ``AsyncSession`` of ``engine`` (its connection taken on first use)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._session = AsyncSession(engine)
+
+    async def rows(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        connection = await self._session.connection()
+        return (await connection.execute(statement, dict(params or {}))).all()
+
+    async def scalar(self, statement: Executable) -> Any:
+        return await self._session.scalar(statement)
+
+    async def entities(self, statement: Select[T]) -> list[T]:
+        return list((await self._session.scalars(statement)).all())
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+class SessionReaders:
+    """:class:`SessionReader` per request; on PostgreSQL in ``AUTOCOMMIT``."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = (
+            engine
+            if engine.dialect.name == "sqlite"  # in memory: keep the one snapshot
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+
+    def __call__(self) -> Reader:
+        return SessionReader(self._engine)
+
+    async def dispose(self) -> None:
+        return None  # the engine belongs to the caller
+
+
+class ThreadReader:
+    """Reads on a synchronous SQLite session, each call run whole in a worker thread.
+
+    Calls come one at a time (the request context serialises them), so the session is never
+    used by two threads at once, though consecutive calls may run on different threads.
+    """
+
+    def __init__(self, engine: Engine, executor: ThreadPoolExecutor) -> None:
+        self._engine = engine
+        self._executor = executor
+        self._session: Session | None = None
+
+    async def _run(self, work: Callable[[Session], T]) -> T:
+        def call() -> T:
+            if self._session is None:
+                self._session = Session(self._engine)
+            return work(self._session)
+
+        # In the caller's context, as asyncio.to_thread runs its work (context variables of
+        # the request, e.g. for logging, hold in the thread too).
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(self._executor, context.run, call)
+
+    async def rows(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        values = dict(params or {})
+        return await self._run(
+            lambda session: session.connection().execute(statement, values).all()
+        )
+
+    async def scalar(self, statement: Executable) -> Any:
+        return await self._run(lambda session: session.scalar(statement))
+
+    async def entities(self, statement: Select[T]) -> list[T]:
+        return await self._run(lambda session: list(session.scalars(statement).all()))
+
+    async def close(self) -> None:
+        session = self._session
+        if session is not None:
+            self._session = None
+            await asyncio.get_running_loop().run_in_executor(self._executor, session.close)
+
+
+class ThreadReaders:
+    """:class:`ThreadReader` per request, on a ``sqlite3`` engine for the same file."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        url = engine.url.set(drivername="sqlite+pysqlite")
+        self.engine = create_sync_engine(
+            url,
+            echo=engine.echo,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            # Never wait for a connection: a worker thread blocked on the pool would keep
+            # the thread that returns one from running. Connections above the kept ones
+            # are closed when given back.
+            pool_size=READ_THREADS * 2,
+            max_overflow=-1,
+        )
+        configure_sqlite(self.engine)
+        self._executor = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="heritage-read")
+
+    def __call__(self) -> Reader:
+        return ThreadReader(self.engine, self._executor)
+
+    async def dispose(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
+        self._executor.shutdown(wait=False)
+
+
+def open_readers(engine: AsyncEngine) -> Readers:
+    """The readers for ``engine``: worker-thread ``sqlite3`` for a SQLite file, else sessions.
+
+    An in-memory SQLite database lives in its connection, where a second engine cannot see
+    it: it is read through the async engine.
+    """
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        return ThreadReaders(engine)
+    return SessionReaders(engine)

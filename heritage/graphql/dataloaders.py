@@ -77,10 +77,22 @@ class _ReaderLoader(DataLoader):
         cached = self._cache.get(key)
         return cached if cached is not None else super().load(key)
 
-    async def _fetch(self, statement: Any, keys: Sequence[Any]) -> Sequence[Row[Any]]:
-        """The rows of ``statement`` for ``keys``, on the request's reader."""
+    async def load_batch(self, keys: Sequence[Any]) -> list[Any]:
+        """The values of ``keys``, the uncached ones fetched in one batch now rather than when
+        the loader's scheduled dispatch comes round; kept in the cache for later loads."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self._cache]
+        if missing:
+            for key, value in zip(missing, await self.batch_load_fn(missing), strict=True):
+                self.prime(key, value)
+        return [await self._cache[key] for key in keys]
+
+    async def _fetch(
+        self, statement: Any, keys: Sequence[Any], *, lookup: bool = False
+    ) -> Sequence[Row[Any]]:
+        """The rows of ``statement`` for ``keys``, on the request's reader (``lookup``: at
+        most one row per key, see :meth:`~heritage.db.reads.Reader.rows`)."""
         async with self.readers() as reader:
-            return await reader.rows(statement, {"keys": list(keys)})
+            return await reader.rows(statement, {"keys": list(keys)}, lookup=lookup)
 
 
 class ByIdLoader(_ReaderLoader, Generic[ModelT]):
@@ -96,7 +108,8 @@ class ByIdLoader(_ReaderLoader, Generic[ModelT]):
         statement = _statement(
             "by id", self.model.__name__, lambda: found.select().where(column.in_(_keys()))
         )
-        by_id = {row.id: row for row in found.wrap_all(await self._fetch(statement, keys))}
+        rows = await self._fetch(statement, keys, lookup=True)
+        by_id = {row.id: row for row in found.wrap_all(rows)}
         return [by_id.get(key) for key in keys]
 
 

@@ -75,7 +75,7 @@ async def test_on_sqlite_a_requests_reads_share_one_snapshot(
     try:
         before = await reader.rows(names)
         await _add_site(api, "南禅寺大殿")  # committed by another connection meanwhile
-        again = await reader.rows(names)
+        again = await reader.rows(names, lookup=True)  # run in place, same transaction
     finally:
         await reader.close()
     fresh = readers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -16,16 +17,29 @@ from heritage.settings import Settings
 WRITE_OPTION = "heritage_write"
 
 
+#: JSON columns are read with orjson (the same values, a fraction of the time: a page of
+#: records reads three JSON columns per row). They are still written by the standard library,
+#: which accepts what orjson refuses (e.g. integer keys).
+JSON_OPTIONS: dict[str, Any] = {"json_deserializer": orjson.loads}
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """Build the engine for ``settings.database_url``."""
     if settings.is_sqlite:
         engine = create_async_engine(
-            settings.database_url, echo=settings.database_echo, connect_args={"timeout": 30}
+            settings.database_url,
+            echo=settings.database_echo,
+            connect_args={"timeout": 30},
+            **JSON_OPTIONS,
         )
         configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(
-        settings.database_url, echo=settings.database_echo, pool_pre_ping=True, pool_size=10
+        settings.database_url,
+        echo=settings.database_echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        **JSON_OPTIONS,
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
-from heritage.db.engine import configure_sqlite
+from heritage.db.engine import JSON_OPTIONS, configure_sqlite
 
 T = TypeVar("T")
 
@@ -190,6 +190,7 @@ class ThreadReaders:
             # are closed when given back.
             pool_size=READ_THREADS * 2,
             max_overflow=-1,
+            **JSON_OPTIONS,
         )
         configure_sqlite(self.engine)
         self._executor = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="heritage-read")

@@ -6,12 +6,12 @@ Every failure is a GraphQL error with ``extensions.code``; nothing here answers 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from graphql import (
     ExecutionResult,
     GraphQLError,
@@ -76,8 +76,8 @@ class GraphQLView:
         if isinstance(body, Response):
             return body
         try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
             return _error_response(f"the body is not JSON: {exc}", "BAD_REQUEST", 400)
         user, auth_error = await _caller(request, state)
         if auth_error is not None:
@@ -106,7 +106,7 @@ class GraphQLView:
                 self._release(context)
             if context.extras.get("committed"):
                 await state.after_commit()
-        return JSONResponse(results if batch else results[0])
+        return GraphQLResponse(results if batch else results[0])
 
     async def run(self, operation: Any, context: RequestContext) -> dict[str, Any]:
         """Execute one operation object (``query``, ``variables``, ``operationName``)."""
@@ -153,6 +153,16 @@ class GraphQLView:
         if not isinstance(result, ExecutionResult):
             result = await result
         return _format(result)
+
+
+class GraphQLResponse(Response):
+    """A JSON answer encoded by orjson: several times faster than the standard library for the
+    few kilobytes of a typical answer, and the same JSON (non-finite floats become null)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 async def _read_body(request: Request, limit: int) -> bytes | Response:

@@ -12,12 +12,12 @@ force, and one query per flag.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
 from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +52,7 @@ class Document:
         """``body`` as compact JSON text."""
         if self.source is not None:
             return self.source
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(self.body).decode()
 
 
 _TABLE: Table = HeritageObject.__table__  # type: ignore[assignment]
@@ -212,11 +212,11 @@ def document(
         "location": searched_point(record),
         "parent_id": record.parent_id,
     }
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest()
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha1(canonical, usedforsecurity=False).hexdigest()
     body["hash"] = digest
     # The same JSON with the hash as its last member: the body as sent to the index.
-    return Document(record.id, body, f'{canonical[:-1]},"hash":"{digest}"}}')
+    return Document(record.id, body, f'{canonical[:-1].decode()},"hash":"{digest}"}}')
 
 
 def region_path(code: str | None) -> list[str]:

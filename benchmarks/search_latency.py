@@ -465,13 +465,15 @@ def report(rows: list[Row]) -> bool:
     print("reindex (docs/s, medians)          reindex  raw _bulk  ratio   first reindex (cold)")
     for row in rows:
         ratio = row.reindex_rate / row.raw_rate
-        ok &= ratio >= REINDEX_TARGET
+        # Both: later reindexes of one process find recent names' keys remembered, while the
+        # command always runs in a fresh process.
+        ok &= ratio >= REINDEX_TARGET and row.cold_rate / row.raw_rate >= REINDEX_TARGET
         print(
             f"  {row.database:<10} {row.size:>9,} docs  {row.reindex_rate:8,.0f}   "
             f"{row.raw_rate:8,.0f}  {ratio:5.2f}   {row.cold_rate:8,.0f} "
             f"({row.cold_rate / row.raw_rate:4.2f} of raw)"
         )
-    print(f"  target: ratio ≥ {REINDEX_TARGET}")
+    print(f"  target: ratio ≥ {REINDEX_TARGET} (cold too)")
     print("\n" + ("all targets met" if ok else "TARGET MISSED"))
     return ok
 

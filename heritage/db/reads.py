@@ -10,9 +10,9 @@ relations), so the fixed cost of each read matters more than the query itself:
   one call to a worker thread, fetching its rows there: one hand-over per statement. The
   request's reads still share one transaction, so they see one snapshot, as before.
 * **PostgreSQL**: a :class:`SessionReader` on an ``AUTOCOMMIT`` connection, sparing the
-  BEGIN and ROLLBACK round trips (and the transaction the pool's connection check wraps its
-  ping in); each statement reads the newest committed state, which is what PostgreSQL's
-  default ``READ COMMITTED`` transactions saw anyway.
+  BEGIN and ROLLBACK round trips, from a pool that does not ping at checkout (a dead
+  connection is retried instead); each statement reads the newest committed state, which is
+  what PostgreSQL's default ``READ COMMITTED`` transactions saw anyway.
 
 Both answer the same four calls; :func:`open_readers` picks the one for the engine.
 """
@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, Executable, Row, Select
 from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 
 from heritage.db.engine import JSON_OPTIONS, configure_sqlite
@@ -36,6 +38,13 @@ T = TypeVar("T")
 
 #: Threads running SQLite reads (each runs one statement at a time, then is free again).
 READ_THREADS = 4
+#: Connections the PostgreSQL readers keep open.
+READ_CONNECTIONS = 10
+#: Age after which a PostgreSQL read connection is replaced (before servers or proxies that
+#: drop idle connections would).
+RECYCLE_S = 1800
+
+log = logging.getLogger(__name__)
 
 
 class Reader(Protocol):
@@ -74,10 +83,28 @@ class Readers(Protocol):
 
 
 class SessionReader:
-    """Reads on an ``AsyncSession`` of ``engine`` (its connection taken on first use)."""
+    """Reads on an ``AsyncSession`` of ``engine`` (its connection taken on first use).
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    With ``retry``, a statement that finds its pooled connection dead (the server restarted,
+    a proxy dropped it) runs once more on a fresh one: reads change nothing, and the pool
+    then drops every connection older than the failure.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, retry: bool = False) -> None:
+        self._engine = engine
+        self._retry = retry
         self._session = AsyncSession(engine)
+
+    async def _attempt(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        try:
+            return await work(self._session)
+        except DBAPIError as exc:
+            if not (self._retry and exc.connection_invalidated):
+                raise
+            log.warning("read connection lost (%s); reading again on a new one", exc.orig)
+        await self._session.close()
+        self._session = AsyncSession(self._engine)
+        return await work(self._session)
 
     async def rows(
         self,
@@ -86,34 +113,56 @@ class SessionReader:
         *,
         lookup: bool = False,
     ) -> Sequence[Row[Any]]:
-        connection = await self._session.connection()
-        return (await connection.execute(statement, dict(params or {}))).all()
+        values = dict(params or {})
+
+        async def work(session: AsyncSession) -> Sequence[Row[Any]]:
+            connection = await session.connection()
+            return (await connection.execute(statement, values)).all()
+
+        return await self._attempt(work)
 
     async def scalar(self, statement: Executable) -> Any:
-        return await self._session.scalar(statement)
+        return await self._attempt(lambda session: session.scalar(statement))
 
     async def entities(self, statement: Select[T]) -> list[T]:
-        return list((await self._session.scalars(statement)).all())
+        async def work(session: AsyncSession) -> list[T]:
+            return list((await session.scalars(statement)).all())
+
+        return await self._attempt(work)
 
     async def close(self) -> None:
         await self._session.close()
 
 
 class SessionReaders:
-    """:class:`SessionReader` per request; on PostgreSQL in ``AUTOCOMMIT``."""
+    """:class:`SessionReader` per request.
+
+    On PostgreSQL they have an engine of their own: ``AUTOCOMMIT``, and no ping at each
+    checkout. The ping is a round trip (about half a millisecond of a search) spent on every
+    request to guard against a rare dead connection; the readers retry instead when one
+    turns up. An in-memory SQLite database is read through its own engine, as it is.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = (
-            engine
-            if engine.dialect.name == "sqlite"  # in memory: keep the one snapshot
-            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._owned: AsyncEngine | None = None
+        if engine.dialect.name == "sqlite":
+            self.engine = engine
+            return
+        self._owned = self.engine = create_async_engine(
+            engine.url,
+            echo=engine.echo,
+            isolation_level="AUTOCOMMIT",
+            pool_size=READ_CONNECTIONS,
+            pool_recycle=RECYCLE_S,
+            **JSON_OPTIONS,
         )
 
     def __call__(self) -> Reader:
-        return SessionReader(self._engine)
+        return SessionReader(self.engine, retry=self._owned is not None)
 
     async def dispose(self) -> None:
-        return None  # the engine belongs to the caller
+        if self._owned is not None:
+            await self._owned.dispose()
 
 
 class ThreadReader:

@@ -116,8 +116,8 @@ async def test_closed_readers_give_every_connection_back(
     # More at once than the readers keep connections or threads for.
     await asyncio.gather(*(read_once() for _ in range(40)))
 
-    pool = readers.engine.pool if isinstance(readers, ThreadReaders) else engine_of_api.pool
-    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert isinstance(readers, ThreadReaders | SessionReaders)
+    assert readers.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
 async def test_worker_threads_see_the_callers_context_variables(readers: Readers) -> None:
@@ -145,3 +145,28 @@ async def test_worker_threads_see_the_callers_context_variables(readers: Readers
 def test_an_in_memory_sqlite_database_is_read_through_its_own_engine() -> None:
     engine = create_engine(Settings(database_url="sqlite+aiosqlite:///:memory:"))
     assert isinstance(open_readers(engine), SessionReaders)
+
+
+async def test_on_postgresql_a_dead_pooled_connection_is_replaced_without_an_error(
+    backend: str, readers: Readers, engine_of_api: AsyncEngine
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite has no server to lose")
+    backend_pid = text("SELECT pg_backend_pid()")
+    reader = readers()
+    try:
+        first_pid = await reader.scalar(backend_pid)
+    finally:
+        await reader.close()  # back to the pool, where the server now ends it
+    async with engine_of_api.connect() as admin:
+        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+
+    reader = readers()
+    try:
+        second_pid = await reader.scalar(backend_pid)
+        rows = await reader.rows(select(HeritageObject.id).limit(1))
+    finally:
+        await reader.close()
+
+    assert second_pid != first_pid
+    assert rows is not None

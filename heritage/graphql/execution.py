@@ -198,6 +198,14 @@ class RegistryExecutionContext(ExecutionContext):
                     pending.append(name)
         if not pending:
             return results
+        if len(pending) == 1:  # e.g. a query's one root field: no task to gather it in
+            (only,) = pending
+
+            async def awaited() -> dict[str, Any]:
+                results[only] = await results[only]
+                return results
+
+            return awaited()
 
         async def gathered() -> dict[str, Any]:
             values = await gather(*(results[name] for name in pending))

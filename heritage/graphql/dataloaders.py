@@ -5,8 +5,8 @@ the request's reader one at a time (``RequestContext.read``), because graphql-co
 sibling fields concurrently and a connection must not be used by two coroutines at once.
 
 They answer with read-only records (:mod:`heritage.graphql.rows`), not ORM instances: the
-rows are selected with Core. Each loader's statement is built
-once per process, with the batch's keys as an expanding parameter.
+rows are selected with Core. Each loader's statement is built once per process, with the
+batch's keys as an expanding parameter.
 """
 
 from __future__ import annotations

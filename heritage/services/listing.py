@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -34,6 +34,7 @@ from heritage.models.vocab import (
     ProtectionLevel,
     RelicCategory,
 )
+from heritage.services import lists
 
 IN_FORCE = (DesignationStatus.ACTIVE, DesignationStatus.ENDANGERED)
 
@@ -152,8 +153,7 @@ async def count(session: AsyncSession, flt: ObjectFilter) -> int:
 
 def count_query(flt: ObjectFilter) -> Select[int]:
     """The ``SELECT`` of :func:`count`."""
-    matching = filtered(flt).with_only_columns(HeritageObject.id).subquery()
-    return select(func.count()).select_from(matching)
+    return lists.count_query(filtered(flt).with_only_columns(HeritageObject.id))
 
 
 async def page(
@@ -182,13 +182,14 @@ def page_query(
 ) -> Select[HeritageObject]:
     """The ``SELECT`` of :func:`page` (readers wanting columns narrow it with
     ``with_only_columns``)."""
-    query = filtered(flt).limit(limit)
-    if after_id is not None:
-        query = query.where(HeritageObject.id > after_id)
-    if before_id is not None:
-        query = query.where(HeritageObject.id < before_id)
-    order = HeritageObject.id.desc() if backwards else HeritageObject.id
-    return query.order_by(order)
+    return lists.page_query(
+        filtered(flt),
+        HeritageObject.id,
+        after_id=after_id,
+        before_id=before_id,
+        limit=limit,
+        backwards=backwards,
+    )
 
 
 async def stream(

@@ -28,7 +28,6 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from opencc import OpenCC
 from pypinyin import Style
@@ -40,6 +39,7 @@ __all__ = [
     "PHRASE_OVERRIDES",
     "VARIANTS",
     "PinyinKeys",
+    "forget_remembered_names",
     "normalise_han",
     "pinyin_full",
     "pinyin_initials",
@@ -110,8 +110,8 @@ def _to_simplified(text: str) -> str:
     )
 
 
-# Pure and costly (OpenCC is pure Python): pinyin_keys and the search index normalise each name
-# more than once, so remember recent results.
+# Pure: pinyin_keys and the search index normalise each name more than once, and a query's
+# terms come back, so remember recent results.
 @functools.lru_cache(maxsize=8192)
 def normalise_han(text: str) -> str:
     """Canonical written form of a name for indexing and matching (see the module docstring).
@@ -168,57 +168,60 @@ def _tokens_of(segment: str) -> list[tuple[str, bool]]:
     return out
 
 
-class _WordMemo(DefaultConverter):
-    """pypinyin's converter, remembering the readings of each word it has converted.
+class _WordReadings:
+    """The readings of each word pypinyin cuts a name into, remembered.
 
     pypinyin splits a name into words and converts each one on its own, so a word's readings
     never depend on its neighbours; names are made of few words (遗址, 古建筑群, 寺, 塔 …)
-    that come back in name after name, and converting them was about half the cost of a
-    name's keys (a reindex reads every name once; with the memo a name's pinyin costs about
-    a third of what it did). Readings come from pypinyin's dictionaries, which the registry
-    never changes; results are copied out, so a caller cannot alter the memo.
+    that come back in name after name. Converting them, and pypinyin's own handling of the
+    lists it returns, were over half the cost of a name's keys; a reindex reads every name
+    once, so only a memo of words helps it. Readings come from pypinyin's dictionaries,
+    which the registry never changes; they are kept as tuples, so no caller can alter them.
     """
 
     #: Distinct words remembered (a few hundred kB); later words are converted every time.
     LIMIT = 50_000
 
     def __init__(self) -> None:
-        super().__init__()
-        self._known: dict[tuple[str, Style, bool, str, bool], tuple[tuple[str, ...], ...]] = {}
+        self._pinyin = Pinyin()
+        self._converter = DefaultConverter()
+        self._known: dict[str, tuple[str, ...]] = {}
 
-    def convert(
-        self,
-        words: str,
-        style: Style,
-        heteronym: bool,
-        errors: Any,
-        strict: bool = True,
-        **kwargs: Any,
-    ) -> list[list[str]]:
-        if kwargs or not isinstance(errors, str):
-            return super().convert(words, style, heteronym, errors, strict, **kwargs)
-        key = (words, style, heteronym, errors, strict)
-        known = self._known.get(key)
-        if known is None:
-            converted = super().convert(words, style, heteronym, errors, strict)
-            known = tuple(tuple(readings) for readings in converted)
-            if len(self._known) < self.LIMIT:
-                self._known[key] = known
-        return [list(readings) for readings in known]
+    def of_run(self, run: str) -> list[str]:
+        """Syllables of a run of text without ASCII words, in order (as ``lazy_pinyin``)."""
+        out: list[str] = []
+        for word in self._pinyin.seg(run):
+            known = self._known.get(word)
+            if known is None:
+                known = self._read(word)
+                if len(self._known) < self.LIMIT:
+                    self._known[word] = known
+            out.extend(known)
+        return out
+
+    def _read(self, word: str) -> tuple[str, ...]:
+        # What lazy_pinyin does for each word; pypinyin returns characters it cannot read
+        # (symbols, very rare Han) unchanged: drop them.
+        readings = self._converter.convert(word, Style.NORMAL, False, "default", strict=True)
+        return tuple(
+            reading
+            for options in readings
+            for reading in options
+            if reading.isascii() and reading.isalpha()
+        )
+
+    def forget(self) -> None:
+        """Drop every remembered word."""
+        self._known.clear()
 
 
-_PINYIN = Pinyin(_WordMemo())
+_READINGS = _WordReadings()
 
 
 def _han_tokens(run: str) -> list[tuple[str, bool]]:
     if not run:
         return []
-    # pypinyin returns characters it cannot read (symbols, very rare Han) unchanged: drop them.
-    return [
-        (item, True)
-        for item in _PINYIN.lazy_pinyin(run, style=Style.NORMAL, errors="default")
-        if item.isascii() and item.isalpha()
-    ]
+    return [(syllable, True) for syllable in _READINGS.of_run(run)]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -254,6 +257,16 @@ def pinyin_initials(text: str) -> str:
     ``798艺术区`` → ``798ysq``.
     """
     return "".join(token[0] if is_pinyin else token for token, is_pinyin in _tokens(text))
+
+
+def forget_remembered_names() -> None:
+    """Forget every name and word remembered so far, as a new process starts with none.
+
+    For measurements that repeat work a command does once per process (a reindex).
+    """
+    normalise_han.cache_clear()
+    _tokens.cache_clear()
+    _READINGS.forget()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,12 @@ provincial ones for the copies. Then:
   documents, bulk them into a new index, swap the alias), against **raw**: the same documents,
   built beforehand and serialised, sent with ``_bulk`` in the same batches into a fresh index of
   the same definition (refresh off while loading, one refresh at the end, as reindex does).
-  The first reindex of the process is timed on its own ("cold": the engine has not indexed
-  this definition yet and the pinyin of no word is remembered); then raw and reindex take
-  turns, ``--reindex-rounds`` times each, and the medians are compared, so that neither side
-  gains from going second. Target: reindex / raw ≥ 0.5 (documents per second).
+  Every reindex starts with no name or word remembered, as the command does in its own
+  process. The first reindex is shown on its own ("engine cold": the engine indexes this
+  definition for the first time, which no raw load is made to pay); then raw and reindex
+  take turns, ``--reindex-rounds`` times each, and the medians are compared, so that neither
+  side gains from going second; the worst round is shown too. Target: reindex / raw ≥ 0.5
+  (documents per second, medians).
 * **latency**: 40 searches (parts of names, pinyin, initials, 国保 numbers, region and level
   filters, a radius) asked through ``POST /graphql`` of the running app (in process, with
   results, total and facets) and, alternately, as the raw ``_search`` body the backend sends,
@@ -64,7 +66,7 @@ from heritage.db.engine import create_engine  # noqa: E402
 from heritage.domain import crs  # noqa: E402
 from heritage.domain.dating import parse_dating  # noqa: E402
 from heritage.domain.errors import DomainValueError  # noqa: E402
-from heritage.domain.names import pinyin_keys  # noqa: E402
+from heritage.domain.names import forget_remembered_names, pinyin_keys  # noqa: E402
 from heritage.domain.regions import resolve_name  # noqa: E402
 from heritage.models import Designation, HeritageObject  # noqa: E402
 from heritage.models.vocab import ConditionGrade, ProtectionLevel  # noqa: E402
@@ -369,8 +371,18 @@ class Row:
     api: list[float]
     raw: list[float]
     cold_rate: float
-    reindex_rate: float
-    raw_rate: float
+    reindex_rates: list[float]
+    raw_rates: list[float]
+
+    @property
+    def reindex_ratio(self) -> float:
+        """Median reindex rate over median raw rate."""
+        return statistics.median(self.reindex_rates) / statistics.median(self.raw_rates)
+
+    @property
+    def worst_round(self) -> float:
+        """The lowest reindex / raw ratio of one turn."""
+        return min(r / w for r, w in zip(self.reindex_rates, self.raw_rates, strict=True))
 
 
 @dataclass(frozen=True)
@@ -418,6 +430,7 @@ async def run_on(
     try:
 
         async def timed_reindex() -> float:
+            forget_remembered_names()
             started = time.perf_counter()
             indexed = await reindex(sessions, backend)
             elapsed = time.perf_counter() - started
@@ -443,8 +456,8 @@ async def run_on(
         api,
         raw,
         cold_rate,
-        statistics.median(reindex_rates),
-        statistics.median(raw_rates),
+        reindex_rates,
+        raw_rates,
     )
 
 
@@ -462,18 +475,17 @@ def report(rows: list[Row]) -> bool:
         )
     print(f"  target: ratio ≤ {LATENCY_TARGET}")
     print()
-    print("reindex (docs/s, medians)          reindex  raw _bulk  ratio   first reindex (cold)")
+    print("reindex (docs/s, medians)          reindex  raw _bulk  ratio   worst turn   engine cold")
     for row in rows:
-        ratio = row.reindex_rate / row.raw_rate
-        # Both: later reindexes of one process find recent names' keys remembered, while the
-        # command always runs in a fresh process.
-        ok &= ratio >= REINDEX_TARGET and row.cold_rate / row.raw_rate >= REINDEX_TARGET
+        ratio = row.reindex_ratio
+        ok &= ratio >= REINDEX_TARGET
+        rate, raw_rate = statistics.median(row.reindex_rates), statistics.median(row.raw_rates)
         print(
-            f"  {row.database:<10} {row.size:>9,} docs  {row.reindex_rate:8,.0f}   "
-            f"{row.raw_rate:8,.0f}  {ratio:5.2f}   {row.cold_rate:8,.0f} "
-            f"({row.cold_rate / row.raw_rate:4.2f} of raw)"
+            f"  {row.database:<10} {row.size:>9,} docs  {rate:8,.0f}   "
+            f"{raw_rate:8,.0f}  {ratio:5.2f}   {row.worst_round:10.2f}   "
+            f"{row.cold_rate:6,.0f} ({row.cold_rate / raw_rate:4.2f} of raw)"
         )
-    print(f"  target: ratio ≥ {REINDEX_TARGET} (cold too)")
+    print(f"  target: ratio ≥ {REINDEX_TARGET}")
     print("\n" + ("all targets met" if ok else "TARGET MISSED"))
     return ok
 

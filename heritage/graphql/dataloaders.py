@@ -6,7 +6,7 @@ sibling fields concurrently and a connection must not be used by two coroutines 
 
 They answer with read-only records (:mod:`heritage.graphql.rows`), not ORM instances: the
 rows are selected with Core. Each loader's statement is built once per process, with the
-batch's keys as an expanding parameter.
+batch's keys as one parameter (:func:`heritage.db.batches.among_keys`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from graphene.utils.dataloader import DataLoader
-from sqlalchemy import ColumnElement, Executable, Row, bindparam, func, select
+from sqlalchemy import ColumnElement, Executable, Row, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
+from heritage.db.batches import among_keys
 from heritage.db.reads import Reader
 from heritage.graphql.rows import records
 from heritage.models import (
@@ -59,11 +60,6 @@ def _statement(kind: str, name: str, build: Callable[[], Executable]) -> Any:
     if statement is None:
         statement = _statements[kind, name] = build()
     return statement
-
-
-def _keys() -> Any:
-    """The parameter standing for a batch's keys in a loader's statement."""
-    return bindparam("keys", expanding=True)
 
 
 class _ReaderLoader(DataLoader):
@@ -106,7 +102,7 @@ class ByIdLoader(_ReaderLoader, Generic[ModelT]):
         found = records(self.model)
         column: Any = self.model.id  # type: ignore[attr-defined]
         statement = _statement(
-            "by id", self.model.__name__, lambda: found.select().where(column.in_(_keys()))
+            "by id", self.model.__name__, lambda: found.select().where(among_keys(column))
         )
         rows = await self._fetch(statement, keys, lookup=True)
         by_id = {row.id: row for row in found.wrap_all(rows)}
@@ -134,7 +130,7 @@ class RowsByKeyLoader(_ReaderLoader, Generic[ModelT]):
         statement = _statement(
             "rows",
             self.name,
-            lambda: found.select().where(self.key.in_(_keys()), *self.where).order_by(*self.order),
+            lambda: found.select().where(among_keys(self.key), *self.where).order_by(*self.order),
         )
         grouped: dict[int, list[Any]] = defaultdict(list)
         key = self.key.key
@@ -166,7 +162,7 @@ class LatestSurveyByObjectLoader(_ReaderLoader):
                 )
                 .label("rank"),
             )
-            .where(SurveyRecord.object_id.in_(_keys()))
+            .where(among_keys(SurveyRecord.object_id))
             .subquery()
         )
         return surveys.join(ranked, ranked.c.id == SurveyRecord.id).where(ranked.c.rank == 1)
@@ -187,7 +183,7 @@ class MediaByTargetLoader(_ReaderLoader):
             lambda: (
                 found.select(self.target)  # the target last, after the asset's columns
                 .join(MediaLink, MediaAsset.id == MediaLink.media_asset_id)
-                .where(self.target.in_(_keys()))
+                .where(among_keys(self.target))
                 .order_by(MediaLink.position, MediaLink.id)
             ),
         )
@@ -213,7 +209,7 @@ class ChangesByObjectLoader(_ReaderLoader):
                 found.select()
                 .where(
                     ChangeRecord.object_type == self.object_type,
-                    ChangeRecord.object_id.in_(_keys()),
+                    among_keys(ChangeRecord.object_id),
                 )
                 .order_by(ChangeRecord.id.desc())
             ),

@@ -103,7 +103,7 @@ def _t2s() -> OpenCC:
 
 def _to_simplified(text: str) -> str:
     converted: str = _t2s().convert(text)
-    if len(converted) != len(text):
+    if len(converted) != len(text) or KEEP_TRADITIONAL.isdisjoint(text):
         return converted
     return "".join(
         src if src in KEEP_TRADITIONAL else dst for src, dst in zip(text, converted, strict=True)

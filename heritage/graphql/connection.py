@@ -100,6 +100,26 @@ class PageRequest:
             before=decode_cursor(before, "before"),
         )
 
+    @classmethod
+    def of(cls, arguments: dict[str, Any]) -> PageRequest:
+        """:meth:`parse` of a connection field's ``first``/``after``/``last``/``before``."""
+        return cls.parse(
+            arguments.get("first"),
+            arguments.get("after"),
+            arguments.get("last"),
+            arguments.get("before"),
+        )
+
+    def keyset(self) -> dict[str, Any]:
+        """The keyset arguments of the lists' page queries for this page: one row more than
+        the page, which tells :func:`build_connection` whether another page follows."""
+        return {
+            "after_id": self.after,
+            "before_id": self.before,
+            "limit": self.size + 1,
+            "backwards": self.backwards,
+        }
+
 
 def build_connection(
     connection_type: Any,

@@ -20,25 +20,16 @@ async def keyset_connection(
     arguments: dict[str, Any],
 ) -> Any:
     """A page of ``query`` ordered by ``key`` (the row id), from the paging arguments."""
-    request = PageRequest.parse(
-        arguments.get("first"),
-        arguments.get("after"),
-        arguments.get("last"),
-        arguments.get("before"),
-    )
-    page = lists.page_query(
-        query,
-        key,
-        after_id=request.after,
-        before_id=request.before,
-        limit=request.size + 1,
-        backwards=request.backwards,
-    )
+    request = PageRequest.of(arguments)
+    page = lists.page_query(query, key, **request.keyset())
     async with info.context.read() as reader:
         rows = await reader.entities(page)
+    return build_connection(
+        connection, rows, request, lambda: count_rows(info, lists.count_query(query))
+    )
 
-    async def counter() -> int:
-        async with info.context.read() as reader:
-            return int(await reader.scalar(lists.count_query(query)) or 0)
 
-    return build_connection(connection, rows, request, counter)
+async def count_rows(info: ResolveInfo, count: Select[int]) -> int:
+    """The answer of a ``count`` statement on the request's reader (a connection's total)."""
+    async with info.context.read() as reader:
+        return int(await reader.scalar(count) or 0)

@@ -11,6 +11,7 @@ from heritage.graphql.connection import PageRequest, build_connection, page_argu
 from heritage.graphql.context import ResolveInfo
 from heritage.graphql.ids import decode_id
 from heritage.graphql.objects.types import PlaceConnection, Site, SiteConnection
+from heritage.graphql.paging import count_rows
 from heritage.graphql.prefetch import prefetch_nodes
 from heritage.graphql.rows import records
 from heritage.models import HeritageObject, vocab
@@ -83,26 +84,11 @@ async def paged_objects(
     info: ResolveInfo, connection: Any, flt: ObjectFilter, arguments: dict[str, Any]
 ) -> Any:
     """A connection over the objects matching ``flt``."""
-    request = PageRequest.parse(
-        arguments.get("first"),
-        arguments.get("after"),
-        arguments.get("last"),
-        arguments.get("before"),
+    request = PageRequest.of(arguments)
+    rows = await object_records(info, flt, **request.keyset())
+    page = build_connection(
+        connection, rows, request, lambda: count_rows(info, listing.count_query(flt))
     )
-    rows = await object_records(
-        info,
-        flt,
-        after_id=request.after,
-        before_id=request.before,
-        limit=request.size + 1,
-        backwards=request.backwards,
-    )
-
-    async def counter() -> int:
-        async with info.context.read() as reader:
-            return int(await reader.scalar(listing.count_query(flt)) or 0)
-
-    page = build_connection(connection, rows, request, counter)
     await prefetch_nodes(info, [edge.node for edge in page.edges])
     return page
 

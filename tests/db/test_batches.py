@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heritage.db.batches import among_keys
-from heritage.db.engine import create_engine
 from heritage.models import HeritageObject
-from heritage.settings import Settings
 from tests.support.api import Api
 from tests.support.factories import make_site
 
 NAMES = ["佛光寺东大殿", "南禅寺大殿", "晋祠", "独乐寺", "应县木塔"]
-
-
-@pytest.fixture
-async def engine(api: Api) -> AsyncIterator[AsyncEngine]:
-    made = create_engine(Settings(database_url=api.database_url))
-    yield made
-    await made.dispose()
 
 
 @pytest.fixture
@@ -35,11 +24,11 @@ async def site_ids(api: Api) -> list[int]:
 
 
 async def test_finds_the_rows_of_the_keys_given_whatever_their_number(
-    engine: AsyncEngine, site_ids: list[int]
+    engine_of_api: AsyncEngine, site_ids: list[int]
 ) -> None:
     by_id = select(HeritageObject.name).where(among_keys(HeritageObject.id))
     by_name = select(HeritageObject.id).where(among_keys(HeritageObject.name))
-    async with engine.connect() as conn:
+    async with engine_of_api.connect() as conn:
 
         async def names(keys: list[int]) -> set[str]:
             return set((await conn.execute(by_id, {"keys": keys})).scalars())
@@ -56,7 +45,7 @@ async def test_finds_the_rows_of_the_keys_given_whatever_their_number(
 
 
 async def test_postgresql_runs_one_statement_text_for_every_batch_size(
-    backend: str, engine: AsyncEngine, site_ids: list[int]
+    backend: str, engine_of_api: AsyncEngine, site_ids: list[int]
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite has no arrays: an expanding IN, one placeholder per key")
@@ -66,27 +55,27 @@ async def test_postgresql_runs_one_statement_text_for_every_batch_size(
         statements.append(statement)
 
     query = select(HeritageObject.id).where(among_keys(HeritageObject.id))
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    event.listen(engine_of_api.sync_engine, "before_cursor_execute", record)
     try:
-        async with engine.connect() as conn:
+        async with engine_of_api.connect() as conn:
             for size in (1, 2, 5):
                 await conn.execute(query, {"keys": site_ids[:size]})
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        event.remove(engine_of_api.sync_engine, "before_cursor_execute", record)
 
     assert len(statements) == 3
     assert len(set(statements)) == 1
 
 
 async def test_sqlite_looks_the_keys_up_by_the_primary_key(
-    backend: str, engine: AsyncEngine, site_ids: list[int]
+    backend: str, engine_of_api: AsyncEngine, site_ids: list[int]
 ) -> None:
     if backend != "sqlite":
         pytest.skip("the plan checked is SQLite's")
     # Rendered as a truth value (``… = 1``) the condition would scan the whole table.
     query = select(HeritageObject.name).where(among_keys(HeritageObject.id))
     sql = str(query.compile(dialect=sqlite.dialect())).replace("__[POSTCOMPILE_keys]", "?, ?")
-    async with engine.connect() as conn:
+    async with engine_of_api.connect() as conn:
         plan = (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", tuple(site_ids[:2]))).all()
 
     details = " ".join(str(row[-1]) for row in plan)

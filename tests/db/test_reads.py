@@ -20,14 +20,6 @@ from tests.support.factories import make_site
 
 
 @pytest.fixture
-async def engine_of_api(api: Api) -> AsyncIterator[AsyncEngine]:
-    """An engine on the app's database (its own, so the test can commit)."""
-    engine = create_engine(Settings(database_url=api.database_url))
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
 async def readers(engine_of_api: AsyncEngine) -> AsyncIterator[Readers]:
     made = open_readers(engine_of_api)
     yield made

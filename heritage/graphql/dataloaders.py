@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Executable, Row, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
-from heritage.db.batches import among_keys
+from heritage.db.batches import KEYS, among_keys
 from heritage.db.reads import Reader
 from heritage.graphql.rows import records
 from heritage.models import (
@@ -88,7 +88,7 @@ class _ReaderLoader(DataLoader):
         """The rows of ``statement`` for ``keys``, on the request's reader (``lookup``: at
         most one row per key, see :meth:`~heritage.db.reads.Reader.rows`)."""
         async with self.readers() as reader:
-            return await reader.rows(statement, {"keys": list(keys)}, lookup=lookup)
+            return await reader.rows(statement, {KEYS: list(keys)}, lookup=lookup)
 
 
 class ByIdLoader(_ReaderLoader, Generic[ModelT]):

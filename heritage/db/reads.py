@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from heritage.db.engine import JSON_OPTIONS, configure_sqlite
+from heritage.db.fixed import FixedStatement, FixedStatements
 
 T = TypeVar("T")
 
@@ -65,11 +66,14 @@ class Reader(Protocol):
         params: Mapping[str, Any] | None = None,
         *,
         lookup: bool = False,
-    ) -> Sequence[Row[Any]]:
-        """Every row of a Core ``statement``.
+        fixed: bool = False,
+    ) -> Sequence[Sequence[Any]]:
+        """Every row of a Core ``statement``, as a sequence of its columns' values.
 
         ``lookup`` says the statement finds a bounded number of rows by an index (a batch of
-        ids): a reader may then run it without handing it to another thread.
+        ids): a reader may then run it without handing it to another thread. ``fixed`` says
+        the statement object is built once and run again and again (a loader's): a reader
+        may keep its compiled form and run it on the driver (:mod:`heritage.db.fixed`).
         """
 
     async def scalar(self, statement: Executable) -> Any:
@@ -103,8 +107,9 @@ class SessionReader:
     then drops every connection older than the failure.
     """
 
-    def __init__(self, engine: AsyncEngine, *, retry: bool = False) -> None:
+    def __init__(self, engine: AsyncEngine, fixed: FixedStatements, *, retry: bool = False) -> None:
         self._engine = engine
+        self._fixed = fixed
         self._retry = retry
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
@@ -121,6 +126,10 @@ class SessionReader:
             if not (self._retry and exc.connection_invalidated):
                 raise
             log.warning("read connection lost (%s); reading again on a new one", exc.orig)
+        except _DriverConnectionLostError as exc:
+            if not self._retry:
+                raise exc.error from None
+            log.warning("read connection lost (%s); reading again on a new one", exc.error)
         await self.close()
         return await work(await self._current())
 
@@ -130,8 +139,12 @@ class SessionReader:
         params: Mapping[str, Any] | None = None,
         *,
         lookup: bool = False,
-    ) -> Sequence[Row[Any]]:
+        fixed: bool = False,
+    ) -> Sequence[Sequence[Any]]:
         values = dict(params or {})
+        compiled = self._fixed.get(statement) if fixed else None
+        if compiled is not None:
+            return await self._attempt(lambda connection: _on_asyncpg(connection, compiled, values))
 
         async def work(connection: AsyncConnection) -> Sequence[Row[Any]]:
             return (await connection.execute(statement, values)).all()
@@ -158,6 +171,32 @@ class SessionReader:
             await connection.close()
 
 
+class _DriverConnectionLostError(Exception):
+    """The driver found its connection closed (the pool's copy is invalidated)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+async def _on_asyncpg(
+    connection: AsyncConnection, compiled: FixedStatement, values: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of a fixed statement run by asyncpg on ``connection``'s own connection."""
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    try:
+        if not compiled.converts_known:
+            prepared = await driver.prepare(compiled.sql)
+            compiled.set_column_types([a.type.oid for a in prepared.get_attributes()])
+        fetched = await driver.fetch(compiled.sql, *compiled.arguments(values))
+    except Exception as exc:
+        if not driver.is_closed():
+            raise
+        await connection.invalidate(exc)
+        raise _DriverConnectionLostError(exc) from exc
+    return compiled.rows(fetched)
+
+
 class SessionReaders:
     """:class:`SessionReader` per request.
 
@@ -171,18 +210,19 @@ class SessionReaders:
         self._owned: AsyncEngine | None = None
         if engine.dialect.name == "sqlite":
             self.engine = engine
-            return
-        self._owned = self.engine = create_async_engine(
-            engine.url,
-            echo=engine.echo,
-            isolation_level="AUTOCOMMIT",
-            pool_size=READ_CONNECTIONS,
-            pool_recycle=RECYCLE_S,
-            **JSON_OPTIONS,
-        )
+        else:
+            self._owned = self.engine = create_async_engine(
+                engine.url,
+                echo=engine.echo,
+                isolation_level="AUTOCOMMIT",
+                pool_size=READ_CONNECTIONS,
+                pool_recycle=RECYCLE_S,
+                **JSON_OPTIONS,
+            )
+        self.fixed = FixedStatements(self.engine.dialect, "asyncpg", echo=bool(engine.echo))
 
     def __call__(self) -> Reader:
-        return SessionReader(self.engine, retry=self._owned is not None)
+        return SessionReader(self.engine, self.fixed, retry=self._owned is not None)
 
     async def dispose(self) -> None:
         if self._owned is not None:
@@ -201,9 +241,12 @@ class ThreadReader:
     lock wherever it runs. For a batch of rows found by an index that rest is nearly all.
     """
 
-    def __init__(self, engine: Engine, executor: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, engine: Engine, executor: ThreadPoolExecutor, fixed: FixedStatements
+    ) -> None:
         self._engine = engine
         self._executor = executor
+        self._fixed = fixed
         self._connection: Connection | None = None
         self._session: Session | None = None
 
@@ -232,10 +275,14 @@ class ThreadReader:
         params: Mapping[str, Any] | None = None,
         *,
         lookup: bool = False,
-    ) -> Sequence[Row[Any]]:
+        fixed: bool = False,
+    ) -> Sequence[Sequence[Any]]:
         values = dict(params or {})
+        compiled = self._fixed.get(statement) if fixed else None
 
-        def work() -> Sequence[Row[Any]]:
+        def work() -> Sequence[Sequence[Any]]:
+            if compiled is not None:
+                return _on_sqlite3(self._current(), compiled, values)
             return self._current().execute(statement, values).all()
 
         return work() if lookup else await self._run(work)
@@ -257,6 +304,20 @@ class ThreadReader:
             connection.close()
 
 
+def _on_sqlite3(
+    connection: Connection, compiled: FixedStatement, values: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of a fixed statement run by ``sqlite3`` in ``connection``'s transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.sql, compiled.arguments(values))
+        if not compiled.converts_known:
+            compiled.set_column_types([column[1] for column in cursor.description])
+        return compiled.rows(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 class ThreadReaders:
     """:class:`ThreadReader` per request, on a ``sqlite3`` engine for the same file."""
 
@@ -275,9 +336,10 @@ class ThreadReaders:
         )
         configure_sqlite(self.engine)
         self._executor = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="heritage-read")
+        self.fixed = FixedStatements(self.engine.dialect, "pysqlite", echo=bool(engine.echo))
 
     def __call__(self) -> Reader:
-        return ThreadReader(self.engine, self._executor)
+        return ThreadReader(self.engine, self._executor, self.fixed)
 
     async def dispose(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)

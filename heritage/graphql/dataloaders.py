@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from graphene.utils.dataloader import DataLoader
-from sqlalchemy import ColumnElement, Executable, Row, func, select
+from sqlalchemy import ColumnElement, Executable, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from heritage.db.base import Base
@@ -84,11 +84,12 @@ class _ReaderLoader(DataLoader):
 
     async def _fetch(
         self, statement: Any, keys: Sequence[Any], *, lookup: bool = False
-    ) -> Sequence[Row[Any]]:
-        """The rows of ``statement`` for ``keys``, on the request's reader (``lookup``: at
-        most one row per key, see :meth:`~heritage.db.reads.Reader.rows`)."""
+    ) -> Sequence[Sequence[Any]]:
+        """The rows of ``statement`` (one of :func:`_statement`'s) for ``keys``, on the
+        request's reader (``lookup``: at most one row per key, see
+        :meth:`~heritage.db.reads.Reader.rows`)."""
         async with self.readers() as reader:
-            return await reader.rows(statement, {KEYS: list(keys)}, lookup=lookup)
+            return await reader.rows(statement, {KEYS: list(keys)}, lookup=lookup, fixed=True)
 
 
 class ByIdLoader(_ReaderLoader, Generic[ModelT]):

@@ -68,6 +68,7 @@ async def test_on_sqlite_a_requests_reads_share_one_snapshot(
         before = await reader.rows(names)
         await _add_site(api, "南禅寺大殿")  # committed by another connection meanwhile
         again = await reader.rows(names, lookup=True)  # run in place, same transaction
+        on_driver = await reader.rows(names, lookup=True, fixed=True)  # by sqlite3 itself
     finally:
         await reader.close()
     fresh = readers()
@@ -77,7 +78,8 @@ async def test_on_sqlite_a_requests_reads_share_one_snapshot(
         await fresh.close()
 
     assert again == before
-    assert [row.name for row in after][-1] == "南禅寺大殿"
+    assert [tuple(row) for row in on_driver] == [tuple(row) for row in before]
+    assert [row[0] for row in after][-1] == "南禅寺大殿"
 
 
 async def test_on_postgresql_reads_open_no_transaction(backend: str, readers: Readers) -> None:

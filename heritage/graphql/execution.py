@@ -14,7 +14,11 @@ and walks every value through a chain of type tests. :class:`RegistryExecutionCo
 * completes non-null, object and list values with one type test each, and checks
   ``is_type_of`` once.
 
-Abstract types, leaves returned by resolvers, other iterables and awaitable items take
+* finds the object type of an abstract type's value once per class, where the abstract
+  type says its ``resolve_type`` looks at nothing else (``resolves_by_class``: a search's
+  every hit is a ``HeritageObject``).
+
+Other abstract types, leaves returned by resolvers, other iterables and awaitable items take
 graphql-core's path. :func:`is_awaitable` gives graphql-core's answer memoised by type. And
 :class:`ValidatedDocuments` keeps the parsed documents that passed the specification's rules:
 clients send the same few query texts again and again.
@@ -36,6 +40,7 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -43,6 +48,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLUnionType,
     Undefined,
     is_leaf_type,
     located_error,
@@ -72,6 +78,12 @@ def is_awaitable(value: Any) -> bool:
         _awaitable_by_type[kind] = verdict
     return verdict
 
+
+# Object types of abstract types that resolve by the class of the value alone, by abstract
+# type and class (see ``RegistryExecutionContext._runtime_type``).
+_runtime_by_class: dict[
+    tuple[GraphQLInterfaceType | GraphQLUnionType, type], GraphQLObjectType
+] = {}
 
 # Types whose values a column field may serialise directly: not awaitable, not an exception.
 _plain_by_type: dict[type, bool] = {}
@@ -239,7 +251,32 @@ class RegistryExecutionContext(ExecutionContext):
             return self.complete_object_value(return_type, field_nodes, info, path, result)
         if isinstance(return_type, GraphQLList) and type(result) is list:
             return self._complete_list(return_type, field_nodes, info, path, result)
+        if isinstance(return_type, GraphQLInterfaceType | GraphQLUnionType) and getattr(
+            getattr(return_type, "graphene_type", None), "resolves_by_class", False
+        ):
+            runtime_type = self._runtime_type(return_type, field_nodes, info, result)
+            return self.complete_object_value(runtime_type, field_nodes, info, path, result)
         return super().complete_value(return_type, field_nodes, info, path, result)
+
+    def _runtime_type(
+        self,
+        return_type: GraphQLInterfaceType | GraphQLUnionType,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        result: Any,
+    ) -> GraphQLObjectType:
+        """The object type of ``result`` for an abstract type whose ``resolve_type`` depends
+        on the class of the value alone (its graphene type says ``resolves_by_class``):
+        resolved and checked as graphql-core does, once per class."""
+        key = (return_type, type(result))
+        known = _runtime_by_class.get(key)
+        if known is None:
+            name = (return_type.resolve_type or self.type_resolver)(result, info, return_type)
+            if self.is_awaitable(name):
+                raise TypeError(f"{return_type.name} resolves by class, but not at once")
+            known = self.ensure_valid_runtime_type(name, return_type, field_nodes, info, result)
+            _runtime_by_class[key] = known
+        return known
 
     def _complete_list(
         self,

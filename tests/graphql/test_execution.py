@@ -222,6 +222,96 @@ async def test_objects_lists_and_resolvers_complete_as_graphql_core_completes_th
     assert len(stock_errors) >= 8
 
 
+class _Round(types.SimpleNamespace):
+    pass
+
+
+class _Angular(types.SimpleNamespace):
+    pass
+
+
+class _Odd(types.SimpleNamespace):
+    pass
+
+
+class Shape(graphene.Interface):
+    """An interface whose type follows the class of the value."""
+
+    resolves_by_class = True
+    name = graphene.String()
+
+    @classmethod
+    def resolve_type(cls, instance: Any, info: Any) -> Any:
+        return Circle if isinstance(instance, _Round) else Square
+
+
+class Circle(graphene.ObjectType):
+    """One kind of shape."""
+
+    class Meta:
+        interfaces = (Shape,)
+
+    radius = graphene.Int()
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: Any) -> bool:
+        return isinstance(root, _Round)
+
+
+class Square(graphene.ObjectType):
+    """The other kind."""
+
+    class Meta:
+        interfaces = (Shape,)
+
+    side = graphene.Int()
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: Any) -> bool:
+        return isinstance(root, _Angular)
+
+
+class Shapes(graphene.ObjectType):
+    """Values of two classes and one that resolves to a type it is not."""
+
+    shapes = graphene.List(Shape)
+
+    @staticmethod
+    def resolve_shapes(root: None, info: Any) -> list[Any]:
+        return [
+            _Round(name="a", radius=1),
+            _Angular(name="b", side=2),
+            _Round(name="c", radius=3),
+            _Odd(name="d"),
+            _Angular(name="e", side=5),
+        ]
+
+
+SHAPES = "{ shapes { __typename name ... on Circle { radius } ... on Square { side } } }"
+
+
+async def test_an_abstract_type_resolving_by_class_completes_as_graphql_core_does() -> None:
+    schema = graphene.Schema(query=Shapes, types=[Circle, Square]).graphql_schema
+    answers = []
+    for context_class in (ExecutionContext, RegistryExecutionContext, RegistryExecutionContext):
+        result = execute(schema, parse(SHAPES), execution_context_class=context_class)
+        assert isinstance(result, ExecutionResult)
+        answers.append((result.data, [error.formatted for error in result.errors or []]))
+
+    stock, fast, again = answers
+    assert fast == stock
+    assert again == stock  # with every class's type remembered
+    assert stock[0] is not None
+    assert [shape and shape["__typename"] for shape in stock[0]["shapes"]] == [
+        "Circle",
+        "Square",
+        "Circle",
+        None,  # resolved to Square, which it is not: an error
+        "Square",
+    ]
+    assert len(stock[1]) == 1
+
+
 class _Awaitable:
     def __await__(self) -> Generator[None, None, None]:
         yield

@@ -253,6 +253,10 @@ class ObjectFields(ObjectColumns):
 class HeritageObject(ObjectFields, graphene.Interface):
     """A registered place or site."""
 
+    # resolve_type looks at the model of the value only: the executor may remember its answer
+    # per class (heritage.graphql.execution).
+    resolves_by_class = True
+
     @classmethod
     def resolve_type(cls, instance: Any, info: ResolveInfo) -> Any:
         return Place if is_model(instance, models.Place) else Site

@@ -38,6 +38,7 @@ from graphql import (
     DocumentNode,
     ExecutionContext,
     FieldNode,
+    GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
@@ -81,9 +82,7 @@ def is_awaitable(value: Any) -> bool:
 
 # Object types of abstract types that resolve by the class of the value alone, by abstract
 # type and class (see ``RegistryExecutionContext._runtime_type``).
-_runtime_by_class: dict[
-    tuple[GraphQLInterfaceType | GraphQLUnionType, type], GraphQLObjectType
-] = {}
+_runtime_by_class: dict[tuple[GraphQLAbstractType, type], GraphQLObjectType] = {}
 
 # Types whose values a column field may serialise directly: not awaitable, not an exception.
 _plain_by_type: dict[type, bool] = {}
@@ -260,7 +259,7 @@ class RegistryExecutionContext(ExecutionContext):
 
     def _runtime_type(
         self,
-        return_type: GraphQLInterfaceType | GraphQLUnionType,
+        return_type: GraphQLAbstractType,
         field_nodes: list[FieldNode],
         info: GraphQLResolveInfo,
         result: Any,

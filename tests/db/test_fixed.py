@@ -13,19 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from heritage.db import fixed
 from heritage.db.fixed import FixedStatement, FixedStatements
-from heritage.db.reads import Reader, Readers, open_readers
+from heritage.db.reads import Reader, Readers
 from heritage.graphql.dataloaders import Loaders
 from heritage.models import Designation, HeritageObject, MediaLink, User
 from heritage.models.vocab import ConditionGrade, DesignationType, ObjectStatus
+from tests.db.conftest import BACKEND_PID, end_a_pooled_connection
 from tests.support.api import Api
 from tests.support.factories import designate, make_place, make_site
-
-
-@pytest.fixture
-async def readers(engine_of_api: AsyncEngine) -> AsyncIterator[Readers]:
-    made = open_readers(engine_of_api)
-    yield made
-    await made.dispose()
 
 
 @pytest.fixture
@@ -160,19 +154,12 @@ async def test_on_postgresql_a_lookup_on_a_dead_connection_reads_again_on_a_new_
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite has no server to lose")
-    backend_pid = text("SELECT pg_backend_pid()")
-    reader = readers()
-    try:
-        first_pid = await reader.scalar(backend_pid)
-    finally:
-        await reader.close()
-    async with engine_of_api.connect() as admin:
-        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+    first_pid = await end_a_pooled_connection(readers, engine_of_api)
 
     reader = readers()
     try:
         found = await _loaders(reader).objects.batch_load_fn(object_ids[:1])
-        second_pid = await reader.scalar(backend_pid)
+        second_pid = await reader.scalar(BACKEND_PID)
     finally:
         await reader.close()
 

@@ -4,7 +4,6 @@ every connection given back."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from contextvars import ContextVar
 
 import pytest
@@ -15,15 +14,9 @@ from heritage.db.engine import create_engine
 from heritage.db.reads import Readers, SessionReaders, ThreadReaders, open_readers
 from heritage.models import HeritageObject, Site
 from heritage.settings import Settings
+from tests.db.conftest import BACKEND_PID, end_a_pooled_connection
 from tests.support.api import Api
 from tests.support.factories import make_site
-
-
-@pytest.fixture
-async def readers(engine_of_api: AsyncEngine) -> AsyncIterator[Readers]:
-    made = open_readers(engine_of_api)
-    yield made
-    await made.dispose()
 
 
 async def _add_site(api: Api, name: str) -> int:
@@ -146,18 +139,11 @@ async def test_on_postgresql_a_dead_pooled_connection_is_replaced_without_an_err
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite has no server to lose")
-    backend_pid = text("SELECT pg_backend_pid()")
-    reader = readers()
-    try:
-        first_pid = await reader.scalar(backend_pid)
-    finally:
-        await reader.close()  # back to the pool, where the server now ends it
-    async with engine_of_api.connect() as admin:
-        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+    first_pid = await end_a_pooled_connection(readers, engine_of_api)
 
     reader = readers()
     try:
-        second_pid = await reader.scalar(backend_pid)
+        second_pid = await reader.scalar(BACKEND_PID)
         rows = await reader.rows(select(HeritageObject.id).limit(1))
     finally:
         await reader.close()

@@ -5,8 +5,11 @@ straight off records by graphene's default resolver. graphql-core gives each a p
 info, coerced (absent) arguments, a resolver call through two wrappers and awaitable checks,
 and walks every value through a chain of type tests. :class:`RegistryExecutionContext`:
 
-* plans each selection once per request: which of its fields are plain columns (graphene's
-  default resolver, a scalar or enum type, no arguments) and which take no arguments;
+* plans each selection once: which of its fields are plain columns (graphene's default
+  resolver, a scalar or enum type, no arguments) and which take no arguments. The plans and
+  graphql-core's collected sub-selections are kept with the operation for its next
+  executions (documents are kept, see below), unless ``@skip``/``@include`` make them
+  depend on the variables;
 * reads a column off its source and serialises it inline, and sends anything unusual (a null
   for a non-null field, a value that fails to serialise, an awaitable or an exception) down
   graphql-core's own path, which reads the attribute again and reports exactly as it would;
@@ -26,6 +29,7 @@ clients send the same few query texts again and again.
 
 from __future__ import annotations
 
+import weakref
 from asyncio import gather
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,12 +39,16 @@ from typing import Any, NamedTuple, cast
 
 from graphene.types.resolver import dict_or_attr_resolver
 from graphql import (
+    BREAK,
+    DirectiveNode,
     DocumentNode,
     ExecutionContext,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
+    GraphQLIncludeDirective,
     GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
@@ -49,13 +57,17 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLSkipDirective,
     GraphQLUnionType,
+    OperationDefinitionNode,
     Undefined,
+    Visitor,
     is_leaf_type,
     located_error,
     parse,
     specified_rules,
     validate,
+    visit,
 )
 from graphql.execution.execute import invalid_return_type_error
 from graphql.pyutils import Path
@@ -139,19 +151,93 @@ class _Step(NamedTuple):
     field: GraphQLField | None
 
 
+class _Plans:
+    """What executing one operation works out before it reads a value, kept for its next
+    executions: graphql-core's sub-selections by type and field nodes, and the steps planned
+    from them (:meth:`RegistryExecutionContext._plan`).
+
+    Both are keyed by the identity of the operation's nodes, so the plans hold the
+    fragments (the operation holds the rest of its nodes) and live no longer than the
+    operation.
+    """
+
+    __slots__ = ("fragments", "steps", "subfields")
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.subfields: dict[tuple[Any, ...], dict[str, list[FieldNode]]] = {}
+        self.steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
+
+
+# Plans by operation node (``None``: its selections depend on variables), while it lives.
+_plans_by_operation: dict[int, _Plans | None] = {}
+
+
+def _plans_of(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> _Plans | None:
+    """The plans shared by every execution of ``operation``; ``None`` when they may differ.
+
+    A parsed document is kept and executed again and again (:class:`ValidatedDocuments`),
+    and what is selected below each field depends only on the document and the types,
+    unless ``@skip`` or ``@include`` say otherwise per execution.
+    """
+    key = id(operation)
+    if key in _plans_by_operation:
+        return _plans_by_operation[key]
+    plans = None if _has_conditions(operation, fragments) else _Plans(fragments)
+    _plans_by_operation[key] = plans
+    weakref.finalize(operation, _plans_by_operation.pop, key, None)
+    return plans
+
+
+def _has_conditions(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether a ``@skip`` or ``@include`` appears in the operation or its fragments."""
+    found = False
+
+    class Conditions(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> Any:
+            nonlocal found
+            if node.name.value in _CONDITIONS:
+                found = True
+                return BREAK
+            return None
+
+    for node in (operation, *fragments.values()):
+        visit(node, Conditions())
+        if found:
+            return True
+    return False
+
+
+_CONDITIONS = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
+
+
 class RegistryExecutionContext(ExecutionContext):
     """graphql-core's execution with the shortcuts described above; same answers, same errors."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
+        plans = (
+            _plans_of(self.operation, self.fragments) if self.middleware_manager is None else None
+        )
+        if plans is None:
+            self._steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
+        else:
+            # graphql-core's own cache of sub-selections, kept from one execution to the next.
+            self._subfields_cache = plans.subfields
+            self._steps = plans.steps
 
     def _plan(
-        self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]]
+        self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]], *, root: bool
     ) -> list[_Step]:
-        # ``fields`` comes from graphql-core's cache of sub-selections (one dict per selection
-        # and type, alive for the whole execution), so its identity names the selection.
-        known = self._steps.get(id(fields))
+        # Below the root, ``fields`` comes from graphql-core's cache of sub-selections (one
+        # dict per selection and type, alive as long as that cache), so its identity names
+        # the selection. The root's fields are collected afresh by each execution: planned
+        # each time, never kept.
+        known = None if root else self._steps.get(id(fields))
         if known is not None and known[0] is fields and known[1] is parent_type:
             return known[2]
         steps = []
@@ -162,7 +248,8 @@ class RegistryExecutionContext(ExecutionContext):
             column = _column(field) if plain else None
             lean = field if plain and field is not None and not field.args else None
             steps.append(_Step(name, field_nodes, column, lean))
-        self._steps[id(fields)] = (fields, parent_type, steps)
+        if not root:
+            self._steps[id(fields)] = (fields, parent_type, steps)
         return steps
 
     def execute_fields(
@@ -177,7 +264,7 @@ class RegistryExecutionContext(ExecutionContext):
         is_awaitable = self.is_awaitable
         from_dict = isinstance(source_value, dict)
         type_name = parent_type.name
-        for name, field_nodes, column, field in self._plan(parent_type, fields):
+        for name, field_nodes, column, field in self._plan(parent_type, fields, root=path is None):
             if column is not None:
                 # Read and serialise directly; whatever needs a null check's error, an
                 # awaitable or an exception goes through graphql-core's path, which reads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import types
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import pytest
 from graphql import ExecutionContext, ExecutionResult, execute, parse
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 
+from heritage.graphql import execution
 from heritage.graphql.execution import RegistryExecutionContext, ValidatedDocuments, is_awaitable
 from heritage.graphql.ids import global_id
 from heritage.graphql.prefetch import ready
@@ -310,6 +312,62 @@ async def test_an_abstract_type_resolving_by_class_completes_as_graphql_core_doe
         "Square",
     ]
     assert len(stock[1]) == 1
+
+
+async def _answer(schema: Any, document: Any, context_class: Any, **variables: Any) -> Any:
+    result = execute(
+        schema, document, variable_values=variables, execution_context_class=context_class
+    )
+    if not isinstance(result, ExecutionResult):
+        result = await result
+    return result.data, [error.formatted for error in result.errors or []]
+
+
+CONDITIONAL = """
+query Conditional($deep: Boolean!, $plain: Boolean!) {
+  shapes { __typename ...Parts @include(if: $deep) name @skip(if: $plain) }
+}
+fragment Parts on Shape {
+  name ... on Circle { radius } ... on Square { side @include(if: $plain) }
+}
+"""
+
+
+async def test_a_kept_document_answers_each_execution_as_graphql_core_does() -> None:
+    # The document is parsed once and executed again and again, as a kept query is: what is
+    # planned for one execution serves the next only where no variable can change it.
+    trees = graphene.Schema(query=Tree).graphql_schema
+    shapes = graphene.Schema(query=Shapes, types=[Circle, Square]).graphql_schema
+    tree, conditional = parse(TREE), parse(CONDITIONAL)
+    runs: list[tuple[Any, Any, dict[str, bool]]] = [(trees, tree, {})] * 3 + [
+        (shapes, conditional, {"deep": deep, "plain": plain})
+        for deep, plain in [(True, False), (False, True), (True, True), (True, False)]
+    ]
+    for schema, document, variables in runs:
+        stock = await _answer(schema, document, ExecutionContext, **variables)
+        fast = await _answer(schema, document, RegistryExecutionContext, **variables)
+        assert fast == stock, variables
+
+    deep = await _answer(shapes, conditional, RegistryExecutionContext, deep=True, plain=False)
+    plain = await _answer(shapes, conditional, RegistryExecutionContext, deep=False, plain=True)
+    assert deep[0]["shapes"][:2] == [
+        {"__typename": "Circle", "name": "a", "radius": 1},
+        {"__typename": "Square", "name": "b"},
+    ]
+    assert plain[0]["shapes"][:2] == [{"__typename": "Circle"}, {"__typename": "Square"}]
+
+
+async def test_plans_are_let_go_with_their_documents() -> None:
+    schema = graphene.Schema(query=Shapes, types=[Circle, Square]).graphql_schema
+    gc.collect()
+    before = len(execution._plans_by_operation)
+    for size in range(50):
+        document = parse("{ shapes { " + "name " * (size + 1) + "} }")
+        await _answer(schema, document, RegistryExecutionContext)
+        assert len(execution._plans_by_operation) > before
+    del document
+    gc.collect()
+    assert len(execution._plans_by_operation) == before
 
 
 class _Awaitable:

@@ -20,6 +20,7 @@ from heritage.context import Actor
 from heritage.db import migrate
 from heritage.db.base import Base
 from heritage.db.engine import create_engine
+from heritage.db.reads import Readers, open_readers
 from heritage.db.session import RegistrySession
 from heritage.models import ChangeRecord
 from heritage.models.vocab import ChangeAction, UserRole
@@ -76,6 +77,22 @@ async def api(backend: str, template_url: str, tmp_path: Path) -> AsyncIterator[
     finally:
         if backend == "postgresql":
             await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def engine_of_api(api: Api) -> AsyncIterator[AsyncEngine]:
+    """An engine on the app's database (its own, so the test can commit)."""
+    engine = create_engine(Settings(database_url=api.database_url))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def readers(engine_of_api: AsyncEngine) -> AsyncIterator[Readers]:
+    """The API's readers on the app's database."""
+    made = open_readers(engine_of_api)
+    yield made
+    await made.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,10 @@ class Reader(Protocol):
     async def entities(self, statement: Select[T]) -> list[T]:
         """The ORM objects an ORM ``SELECT`` of one entity loads."""
 
+    async def open(self) -> None:
+        """Take the connection now, for reads to come (e.g. while waiting for another
+        server's answer): they then find it ready."""
+
     async def close(self) -> None:
         """End the reads and give the connection back."""
 
@@ -161,6 +165,9 @@ class SessionReader:
             return list((await self._session.scalars(statement)).all())
 
         return await self._attempt(work)
+
+    async def open(self) -> None:
+        await self._current()
 
     async def close(self) -> None:
         session, connection = self._session, self._connection
@@ -292,6 +299,11 @@ class ThreadReader:
 
     async def entities(self, statement: Select[T]) -> list[T]:
         return await self._run(lambda: list(self._orm().scalars(statement).all()))
+
+    async def open(self) -> None:
+        # In the event loop's thread, as lookups: a checkout and BEGIN cost less than a
+        # hand-over to a worker thread.
+        self._current()
 
     async def close(self) -> None:
         # Here rather than in a worker thread: ending a read transaction touches no file (it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from heritage.graphql.dataloaders import Loaders
     from heritage.search.service import SearchService
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class RequestContext:
@@ -36,6 +39,7 @@ class RequestContext:
     _loaders: Loaders | None = None
     _reader: Reader | None = None
     _read_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _opening: asyncio.Task[None] | None = None
 
     @property
     def role(self) -> UserRole | None:
@@ -75,6 +79,22 @@ class RequestContext:
                 self._reader = self.readers()
             yield self._reader
 
+    def open_reads(self) -> None:
+        """Start taking the read connection, for reads to come; returns at once.
+
+        For a resolver about to wait on another server (the search engine): the connection
+        is then ready when its answer arrives. A failure is left to the read that follows.
+        """
+        if self._reader is None and self._opening is None:
+            self._opening = asyncio.ensure_future(self._open_reads())
+
+    async def _open_reads(self) -> None:
+        try:
+            async with self.read() as reader:
+                await reader.open()
+        except Exception as exc:  # the next read meets it again and reports it
+            log.debug("taking a read connection early failed: %s", exc)
+
     async def after_write(self) -> None:
         """A write committed: later reads start afresh (new snapshot, empty loader caches)."""
         self._loaders = None
@@ -82,6 +102,9 @@ class RequestContext:
 
     async def close(self) -> None:
         """Give the reader's connection back; the view calls this after each operation."""
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            await opening  # never raises; it must not take a connection after this
         async with self._read_lock:
             if self._reader is not None:
                 await self._reader.close()

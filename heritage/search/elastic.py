@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, HttpxAsyncHttpNode, TransportError
+from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError
 
 from heritage.search.backend import Indexed, SearchUnavailableError, VersionedBatches
@@ -28,6 +28,7 @@ from heritage.search.documents import Document
 from heritage.search.es_query import search_body, search_result
 from heritage.search.request import SearchRequest, SearchResult, SearchSource, check_cursor_source
 from heritage.search.spec import IndexSpec, load_spec
+from heritage.search.waiting import SignallingHttpxNode
 from heritage.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ class ReindexBusyError(Exception):
 
 
 def make_client(settings: Settings) -> AsyncElasticsearch:
-    """An async client for the configured cluster (httpx transport, no retries on timeout)."""
+    """An async client for the configured cluster (httpx transport, no retries on timeout;
+    it tells :func:`~heritage.search.waiting.while_waiting` when a request is sent)."""
     if settings.elasticsearch_url is None:
         raise ValueError("HERITAGE_ELASTICSEARCH_URL is not set")
     options: dict[str, Any] = {}
@@ -55,7 +57,7 @@ def make_client(settings: Settings) -> AsyncElasticsearch:
         options["ca_certs"] = str(settings.elasticsearch_ca_certs)
     return AsyncElasticsearch(
         str(settings.elasticsearch_url),
-        node_class=HttpxAsyncHttpNode,
+        node_class=SignallingHttpxNode,
         request_timeout=settings.elasticsearch_timeout_s,
         max_retries=1,
         retry_on_timeout=False,

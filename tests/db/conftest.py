@@ -1,35 +1,21 @@
-"""Fixtures of the database tests."""
+"""Helpers of the database tests (their fixtures are the whole suite's, in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import cast
 
-import pytest
-from sqlalchemy import text
+from sqlalchemy import QueuePool, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from heritage.db.engine import create_engine
-from heritage.db.reads import Readers, open_readers
-from heritage.settings import Settings
-from tests.support.api import Api
+from heritage.db.reads import Readers, SessionReaders, ThreadReaders
 
 BACKEND_PID = text("SELECT pg_backend_pid()")
 
 
-@pytest.fixture
-async def engine_of_api(api: Api) -> AsyncIterator[AsyncEngine]:
-    """An engine on the app's database (its own, so the test can commit)."""
-    engine = create_engine(Settings(database_url=api.database_url))
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def readers(engine_of_api: AsyncEngine) -> AsyncIterator[Readers]:
-    """The API's readers on the app's database."""
-    made = open_readers(engine_of_api)
-    yield made
-    await made.dispose()
+def checked_out(readers: Readers) -> int:
+    """How many of the readers' pooled connections are in use."""
+    assert isinstance(readers, ThreadReaders | SessionReaders)
+    return cast(QueuePool, readers.engine.pool).checkedout()
 
 
 async def end_a_pooled_connection(readers: Readers, engine_of_api: AsyncEngine) -> int:

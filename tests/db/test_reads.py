@@ -14,7 +14,7 @@ from heritage.db.engine import create_engine
 from heritage.db.reads import Readers, SessionReaders, ThreadReaders, open_readers
 from heritage.models import HeritageObject, Site
 from heritage.settings import Settings
-from tests.db.conftest import BACKEND_PID, end_a_pooled_connection
+from tests.db.conftest import BACKEND_PID, checked_out, end_a_pooled_connection
 from tests.support.api import Api
 from tests.support.factories import make_site
 
@@ -103,8 +103,25 @@ async def test_closed_readers_give_every_connection_back(
     # More at once than the readers keep connections or threads for.
     await asyncio.gather(*(read_once() for _ in range(40)))
 
-    assert isinstance(readers, ThreadReaders | SessionReaders)
-    assert readers.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert checked_out(readers) == 0
+
+
+async def test_a_reader_opened_early_reads_on_the_connection_it_took(
+    api: Api, readers: Readers
+) -> None:
+    site_id = await _add_site(api, "南禅寺大殿")
+    reader = readers()
+    try:
+        await reader.open()
+        assert checked_out(readers) == 1
+        await reader.open()  # again: the same connection
+        rows = await reader.rows(select(HeritageObject.name).where(HeritageObject.id == site_id))
+        assert checked_out(readers) == 1
+    finally:
+        await reader.close()
+
+    assert [tuple(row) for row in rows] == [("南禅寺大殿",)]
+    assert checked_out(readers) == 0
 
 
 async def test_worker_threads_see_the_callers_context_variables(readers: Readers) -> None:

@@ -20,6 +20,7 @@ from heritage.graphql.search.types import (
 )
 from heritage.search import SearchResult, SortOrder, search_request
 from heritage.search.request import encode_cursor
+from heritage.search.waiting import while_waiting
 from heritage.services.errors import ErrorCode, ServiceError
 from heritage.services.listing import ObjectFilter
 
@@ -62,7 +63,10 @@ class SearchQueries(graphene.ObjectType):
             after=arguments.get("after"),
             facets=_selected(info, "facets"),
         )
-        result = await service.search(request)
+        # The hits are loaded from the database next: their connection is taken while the
+        # engine answers.
+        with while_waiting(info.context.open_reads):
+            result = await service.search(request)
         return await _results(info, request.terms, request.sort, result, bool(request.after))
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any
 
 import graphene
+from graphene.types.resolver import dict_or_attr_resolver
 from pydantic import BaseModel
 from sqlalchemy import Boolean, Date, Float, Integer, Numeric, String, Text
 from sqlalchemy import Enum as SqlEnum
@@ -29,6 +31,16 @@ def doc(name: str) -> str:
         return FIELD_DOCS[name]
     except KeyError:
         raise KeyError(f"no description for field {name!r} in heritage.graphql.docs") from None
+
+
+def attribute(name: str) -> Callable[..., Any]:
+    """The resolver of a field that reads the root's attribute (or key) ``name``, as
+    graphene's default resolver reads the field's own name.
+
+    The executor reads such a field straight off its root, without a resolver call
+    (:mod:`heritage.graphql.execution`), as it reads columns.
+    """
+    return partial(dict_or_attr_resolver, name, None)
 
 
 def _scalar_for_column(column: Any) -> Any:

@@ -18,6 +18,7 @@ from graphql.pyutils import is_awaitable as graphql_is_awaitable
 
 from heritage.graphql import execution
 from heritage.graphql.execution import RegistryExecutionContext, ValidatedDocuments, is_awaitable
+from heritage.graphql.fields import attribute
 from heritage.graphql.ids import global_id
 from heritage.graphql.prefetch import ready
 from heritage.graphql.schema import build_schema
@@ -40,6 +41,7 @@ class Item(graphene.ObjectType):
     note = graphene.String()
     colour = graphene.Field(Colour)
     size = graphene.Int(required=True)
+    title = graphene.String(resolver=attribute("name"))  # another name for the same column
 
 
 class Query(graphene.ObjectType):
@@ -59,7 +61,7 @@ class Query(graphene.ObjectType):
         ]
 
 
-ITEMS = "{ items { name note colour size alias: name } }"
+ITEMS = "{ items { name note colour size alias: name title } }"
 
 
 def test_plain_fields_read_off_rows_as_graphql_core_reads_them() -> None:
@@ -82,6 +84,7 @@ def test_plain_fields_read_off_rows_as_graphql_core_reads_them() -> None:
         "colour": "RED",
         "size": 3,
         "alias": "塔",
+        "title": "塔",
     }
     assert len(stock.errors or []) == 3
 

@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 
 from heritage import models
 from heritage.graphql.context import ResolveInfo
-from heritage.graphql.fields import columns_mixin
+from heritage.graphql.fields import attribute, columns_mixin
 from heritage.graphql.nodes import ModelNode
 from heritage.graphql.objects import types as objects
 from heritage.graphql.records import types as records
@@ -105,7 +105,9 @@ class MediaAsset(MediaColumns, ModelNode):
     class Meta:
         interfaces = (relay.Node,)
 
-    database_id = graphene.Int(required=True, description="Database id of the asset.")
+    database_id = graphene.Int(
+        required=True, description="Database id of the asset.", resolver=attribute("id")
+    )
     original_url = graphene.String(
         required=True,
         description="Where the original file is downloaded (restricted originals need a "
@@ -127,10 +129,6 @@ class MediaAsset(MediaColumns, ModelNode):
         required=True,
         description="Where the asset is attached (surveyors and above; empty for others).",
     )
-
-    @staticmethod
-    def resolve_database_id(root: models.MediaAsset, info: ResolveInfo) -> int:
-        return root.id
 
     @staticmethod
     def resolve_original_url(root: models.MediaAsset, info: ResolveInfo) -> str:

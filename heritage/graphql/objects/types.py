@@ -14,7 +14,7 @@ from heritage.domain import regions
 from heritage.graphql import enums
 from heritage.graphql.connection import connection_for
 from heritage.graphql.context import ResolveInfo
-from heritage.graphql.fields import column_fields, doc
+from heritage.graphql.fields import attribute, column_fields, doc
 from heritage.graphql.prefetch import batched, ready
 from heritage.graphql.rows import is_model
 from heritage.models.vocab import CoordinateVisibility, UserRole
@@ -152,7 +152,9 @@ def _protection_level(designations: list[models.Designation]) -> Any:
 class ObjectFields(ObjectColumns):
     """Fields and resolvers shared by places and sites (mixed into the interface and types)."""
 
-    database_id = graphene.Int(required=True, description="Database id of the record.")
+    database_id = graphene.Int(
+        required=True, description="Database id of the record.", resolver=attribute("id")
+    )
     region_name = graphene.String(description="Full name of the region, province first.")
     location = graphene.Field(Location, description=doc("location"))
     parent = graphene.Field(
@@ -193,10 +195,6 @@ class ObjectFields(ObjectColumns):
         required=True,
         description="Change history, newest first (protection officers and administrators).",
     )
-
-    @staticmethod
-    def resolve_database_id(root: models.HeritageObject, info: ResolveInfo) -> int:
-        return root.id
 
     @staticmethod
     def resolve_region_name(root: models.HeritageObject, info: ResolveInfo) -> str | None:

@@ -11,6 +11,7 @@ from graphene import relay
 from heritage import models
 from heritage.domain import regions
 from heritage.graphql import enums
+from heritage.graphql.fields import attribute
 from heritage.search import Facet, FacetCount, SearchSource, SortOrder
 from heritage.search.highlight import highlight
 
@@ -159,7 +160,7 @@ ConditionCount = _count_type("ConditionCount", enums.ConditionGrade, "condition"
 class RegionCount(graphene.ObjectType):
     """How many results lie in a region."""
 
-    code = graphene.String(required=True, description="Division code.")
+    code = graphene.String(required=True, description="Division code.", resolver=attribute("value"))
     name = graphene.String(description="Name of the division.")
     count = graphene.Int(required=True, description="Number of results.")
 
@@ -169,10 +170,6 @@ class RegionCount(graphene.ObjectType):
             return regions.name_of(root.value)
         except ValueError:
             return None
-
-    @staticmethod
-    def resolve_code(root: FacetCount, info: Any) -> str:
-        return root.value
 
 
 def _facet(count_type: Any, facet: Facet, what: str) -> Any:

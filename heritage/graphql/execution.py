@@ -151,6 +151,11 @@ class _Step(NamedTuple):
     field: GraphQLField | None
 
 
+# The steps planned for each selection, by the identity of its collected fields (kept with
+# the fields and the type they were planned for, to check the identity against).
+_StepsBySelection = dict[int, tuple[object, GraphQLObjectType, list[_Step]]]
+
+
 class _Plans:
     """What executing one operation works out before it reads a value, kept for its next
     executions: graphql-core's sub-selections by type and field nodes, and the steps planned
@@ -166,7 +171,7 @@ class _Plans:
     def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
         self.fragments = fragments
         self.subfields: dict[tuple[Any, ...], dict[str, list[FieldNode]]] = {}
-        self.steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
+        self.steps: _StepsBySelection = {}
 
 
 # Plans by operation node (``None``: its selections depend on variables), while it lives.
@@ -224,7 +229,7 @@ class RegistryExecutionContext(ExecutionContext):
             _plans_of(self.operation, self.fragments) if self.middleware_manager is None else None
         )
         if plans is None:
-            self._steps: dict[int, tuple[object, GraphQLObjectType, list[_Step]]] = {}
+            self._steps: _StepsBySelection = {}
         else:
             # graphql-core's own cache of sub-selections, kept from one execution to the next.
             self._subfields_cache = plans.subfields

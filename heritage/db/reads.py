@@ -16,7 +16,7 @@ relations), so the fixed cost of each read matters more than the query itself:
 
 Both run Core statements on the connection itself, with no ORM session (one is bound to the
 connection only for an ORM ``SELECT``): a session's set-up and tear-down cost a tenth of a
-millisecond, as much as the rows of a 20-hit search. Both answer the same four calls;
+millisecond, as much as the rows of a 20-hit search. Both answer the same five calls;
 :func:`open_readers` picks the one for the engine.
 """
 

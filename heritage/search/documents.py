@@ -5,8 +5,8 @@ embedded backend keeps its text keys and point (:mod:`heritage.models.search`). 
 designations follow :mod:`heritage.services.listing` exactly (designations in force; a plaque
 that is not missing), so filters and facets count the same records everywhere.
 
-A batch costs five queries whatever its size: the records' columns, their designations in
-force, and one query per flag.
+A batch costs two queries whatever its size: the records' columns with their flags, and their
+designations in force.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from heritage.models import Designation, HeritageObject
@@ -121,32 +121,50 @@ class Record(Protocol):
     def parent_id(self) -> int | None: ...
 
 
+#: The flags of a document, each the listing's own condition for it (a plaque that is not
+#: missing …), read as a column of the records' query.
+_FLAGS = {
+    "has_plaque": ObjectFilter(has_plaque=True),
+    "has_mapping": ObjectFilter(has_mapping=True),
+    "has_archive": ObjectFilter(has_archive=True),
+}
+_FLAG_COLUMNS = [and_(*conditions(flt)).label(name) for name, flt in _FLAGS.items()]
+
+
 async def build_documents(session: AsyncSession, ids: Sequence[int]) -> dict[int, Document]:
     """Documents of the records with these ids (ids of no record are left out)."""
     if not ids:
         return {}
-    records = await _records(session, HeritageObject.id.in_(list(ids)))
-    return await _documents(session, records)
+    id_list = list(ids)
+    records = await _records(session, HeritageObject.id.in_(id_list))
+    return await _documents(session, records, Designation.object_id.in_(id_list))
 
 
 async def documents_after(session: AsyncSession, after: int, limit: int) -> list[Document]:
     """Documents of the first ``limit`` records with ids above ``after``, in id order."""
     records = await _records(session, HeritageObject.id > after, limit)
-    documents = await _documents(session, records)
+    if not records:
+        return []
+    # Every record with an id in this range is in the batch: a range finds their
+    # designations without a parameter per id.
+    in_batch = Designation.object_id.between(records[0].id, records[-1].id)
+    documents = await _documents(session, records, in_batch)
     return [documents[record.id] for record in records]
 
 
 async def _records(
     session: AsyncSession, where: ColumnElement[bool], limit: int | None = None
 ) -> Sequence[Any]:
-    query = select(*_COLUMNS).select_from(HeritageObject).where(where)
+    query = select(*_COLUMNS, *_FLAG_COLUMNS).select_from(HeritageObject).where(where)
     if limit is not None:
         query = query.order_by(HeritageObject.id).limit(limit)
     return (await session.execute(query)).all()
 
 
-async def _documents(session: AsyncSession, records: Sequence[Record]) -> dict[int, Document]:
-    ids = [record.id for record in records]
+async def _documents(
+    session: AsyncSession, records: Sequence[Record], designations_of: ColumnElement[bool]
+) -> dict[int, Document]:
+    """The records' documents; ``designations_of`` selects the designations of them all."""
     designations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = await session.execute(
         select(
@@ -155,26 +173,18 @@ async def _documents(session: AsyncSession, records: Sequence[Record]) -> dict[i
             Designation.protection_level,
             Designation.official_code,
         )
-        .where(Designation.object_id.in_(ids), Designation.status.in_(IN_FORCE))
+        .where(designations_of, Designation.status.in_(IN_FORCE))
         .order_by(Designation.id)
     )
     for object_id, dtype, level, code in rows:
         designations[object_id].append(
             {"type": dtype.value, "level": level.value if level else None, "code": code}
         )
-    flags = {
-        name: set(await session.scalars(select(HeritageObject.id).where(*conditions(flt))))
-        for name, flt in (
-            ("has_plaque", ObjectFilter(ids=ids, has_plaque=True)),
-            ("has_mapping", ObjectFilter(ids=ids, has_mapping=True)),
-            ("has_archive", ObjectFilter(ids=ids, has_archive=True)),
-        )
-    }
     return {
         record.id: document(
             record,
             designations.get(record.id, []),
-            {name: record.id in members for name, members in flags.items()},
+            {name: bool(getattr(record, name)) for name in _FLAGS},
         )
         for record in records
     }

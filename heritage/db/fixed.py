@@ -102,6 +102,11 @@ class FixedStatements:
         self._enabled = dialect.driver == driver and not echo
         self._known: dict[int, tuple[Any, FixedStatement | None]] = {}
 
+    @property
+    def enabled(self) -> bool:
+        """Whether statements may run on the driver (else :meth:`get` always says no)."""
+        return self._enabled
+
     def get(self, statement: Any) -> FixedStatement | None:
         """The compiled form of ``statement``, or ``None`` when SQLAlchemy should run it.
 

@@ -116,12 +116,19 @@ class SessionReader:
         self._fixed = fixed
         self._retry = retry
         self._connection: AsyncConnection | None = None
+        self._driver: Any = None
         self._session: AsyncSession | None = None
 
     async def _current(self) -> AsyncConnection:
         if self._connection is None:
             self._connection = await self._engine.connect().start()
         return self._connection
+
+    async def _driver_of(self, connection: AsyncConnection) -> Any:
+        # Asked of SQLAlchemy once per checkout: each time costs a greenlet switch.
+        if self._driver is None:
+            self._driver = (await connection.get_raw_connection()).driver_connection
+        return self._driver
 
     async def _attempt(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         try:
@@ -148,7 +155,12 @@ class SessionReader:
         values = dict(params or {})
         compiled = self._fixed.get(statement) if fixed else None
         if compiled is not None:
-            return await self._attempt(lambda connection: _on_asyncpg(connection, compiled, values))
+
+            async def fixed_work(connection: AsyncConnection) -> Sequence[Sequence[Any]]:
+                driver = await self._driver_of(connection)
+                return await _on_asyncpg(connection, driver, compiled, values)
+
+            return await self._attempt(fixed_work)
 
         async def work(connection: AsyncConnection) -> Sequence[Row[Any]]:
             return (await connection.execute(statement, values)).all()
@@ -167,11 +179,13 @@ class SessionReader:
         return await self._attempt(work)
 
     async def open(self) -> None:
-        await self._current()
+        connection = await self._current()
+        if self._fixed.enabled:
+            await self._driver_of(connection)
 
     async def close(self) -> None:
         session, connection = self._session, self._connection
-        self._session = self._connection = None
+        self._session = self._connection = self._driver = None
         if session is not None:
             await session.close()
         if connection is not None:
@@ -187,10 +201,9 @@ class _DriverConnectionLostError(Exception):
 
 
 async def _on_asyncpg(
-    connection: AsyncConnection, compiled: FixedStatement, values: Mapping[str, Any]
+    connection: AsyncConnection, driver: Any, compiled: FixedStatement, values: Mapping[str, Any]
 ) -> Sequence[Sequence[Any]]:
-    """The rows of a fixed statement run by asyncpg on ``connection``'s own connection."""
-    driver: Any = (await connection.get_raw_connection()).driver_connection
+    """The rows of a fixed statement run by asyncpg (``driver``) on ``connection``."""
     try:
         if not compiled.converts_known:
             prepared = await driver.prepare(compiled.sql)

@@ -102,6 +102,9 @@ class RequestContext:
 
     async def close(self) -> None:
         """Give the reader's connection back; the view calls this after each operation."""
+        # The loaders refer back to this context (they read through it): dropping them breaks
+        # that cycle, so the request's records are freed now rather than by the collector.
+        self._loaders = None
         opening, self._opening = self._opening, None
         if opening is not None:
             await opening  # never raises; it must not take a connection after this

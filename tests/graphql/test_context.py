@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,20 @@ async def test_a_failed_early_opening_is_reported_by_the_read_that_follows(
         await context.close()
         await readers.dispose()
         await engine.dispose()
+
+
+async def test_a_closed_context_is_freed_without_the_cycle_collector(
+    readers: Readers, engine_of_api: AsyncEngine
+) -> None:
+    # A server runs the cycle collector rarely (heritage serve): a request held in a cycle
+    # would keep its records until then, and freeing many at once pauses a later request.
+    context = _context(readers, engine_of_api)
+    await context.loaders.objects.load_batch([1])
+    await context.close()
+    context_ref = weakref.ref(context)
+    gc.disable()
+    try:
+        del context
+        assert context_ref() is None
+    finally:
+        gc.enable()

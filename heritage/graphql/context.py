@@ -97,11 +97,11 @@ class RequestContext:
 
     async def after_write(self) -> None:
         """A write committed: later reads start afresh (new snapshot, empty loader caches)."""
-        self._loaders = None
         await self.close()
 
     async def close(self) -> None:
-        """Give the reader's connection back; the view calls this after each operation."""
+        """Give the reader's connection back and drop the loaders with their caches; the view
+        calls this after each operation."""
         # The loaders refer back to this context (they read through it): dropping them breaks
         # that cycle, so the request's records are freed now rather than by the collector.
         self._loaders = None

@@ -88,12 +88,12 @@ async def test_a_closed_context_is_freed_without_the_cycle_collector(
 ) -> None:
     # A server runs the cycle collector rarely (heritage serve): a request held in a cycle
     # would keep its records until then, and freeing many at once pauses a later request.
-    context = _context(readers, engine_of_api)
-    await context.loaders.objects.load_batch([1])
-    await context.close()
-    context_ref = weakref.ref(context)
-    gc.disable()
+    gc.disable()  # from the start: a collection meanwhile would free a cycle too
     try:
+        context = _context(readers, engine_of_api)
+        await context.loaders.objects.load_batch([1])
+        await context.close()
+        context_ref = weakref.ref(context)
         del context
         assert context_ref() is None
     finally:
